@@ -1,0 +1,52 @@
+"""The exception tree of medcomkit.
+
+    MedcomkitError
+     ├── ParseError       (ValueError)  the bytes cannot be understood as a message at all
+     ├── BuildError       (ValueError)  the model cannot be written as the requested message
+     │    └── MarkupError               formatted-text markup that MedCom formatting cannot express
+     └── SourceError      (OSError)     a path cannot be read, or the input is too large to accept
+
+Every error carries a stable ``code`` (the same ids validation issues use) and its message in
+Danish and English; ``str(error)`` is the English text. Each class is also the matching builtin
+exception, so ``except ValueError`` keeps working for callers who do not know medcomkit.
+Validation never raises these for bad input: it returns a :class:`~medcomkit.report.Report`.
+"""
+
+from __future__ import annotations
+
+from ._lang import Bilingual, Lang
+
+__all__ = ["BuildError", "MarkupError", "MedcomkitError", "ParseError", "SourceError"]
+
+
+class MedcomkitError(Exception):
+    """Base class of every error medcomkit raises on purpose."""
+
+    code: str
+    text: Bilingual
+    line: int | None
+
+    def __init__(self, code: str, text: Bilingual, *, line: int | None = None) -> None:
+        super().__init__(text.en)
+        self.code = code
+        self.text = text
+        self.line = line
+
+    def message(self, lang: Lang = "da") -> str:
+        return self.text.get(lang)
+
+
+class ParseError(MedcomkitError, ValueError):
+    """The input is not a message medcomkit can make sense of (not XML, unsafe, unknown kind)."""
+
+
+class BuildError(MedcomkitError, ValueError):
+    """The neutral model holds something the requested wire format cannot carry."""
+
+
+class MarkupError(BuildError):
+    """Formatted-text markup is malformed or nests formatting MedCom does not allow."""
+
+
+class SourceError(MedcomkitError, OSError):
+    """A path cannot be read, or the input is larger than the configured bound."""

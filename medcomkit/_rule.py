@@ -1,0 +1,50 @@
+"""Rules: a stable id, a severity, an issue type and a bilingual message template.
+
+Every check in medcomkit is a :class:`Rule` registered here, so the full catalogue can be listed
+(``medcomkit.rules()``) and documented, and an id never silently changes meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ._lang import Bilingual
+from .report import Issue, IssueType, Severity
+
+__all__ = ["Rule", "all_rules", "rule"]
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A named check. ``text`` holds ``{placeholders}`` filled in by :meth:`issue`."""
+
+    id: str
+    severity: Severity
+    text: Bilingual
+    type: IssueType = IssueType.INVALID
+
+    def issue(self, location: str | None = None, line: int | None = None, **params: object) -> Issue:
+        text = self.text.format(**params) if params else self.text
+        return Issue(self.id, self.severity, text, location, line, self.type)
+
+
+def rule(
+    rule_id: str,
+    severity: Severity,
+    da: str,
+    en: str,
+    type: IssueType = IssueType.INVALID,
+) -> Rule:
+    """Define and register a rule; ids are unique across the package."""
+    if rule_id in _REGISTRY:
+        raise RuntimeError(f"rule {rule_id!r} is defined twice")
+    defined = Rule(rule_id, severity, Bilingual(da, en), type)
+    _REGISTRY[rule_id] = defined
+    return defined
+
+
+def all_rules() -> list[Rule]:
+    """Every rule defined by the modules imported so far, sorted by id."""
+    return sorted(_REGISTRY.values(), key=lambda r: r.id)

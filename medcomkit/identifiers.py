@@ -1,0 +1,137 @@
+"""Danish identifiers: CPR, replacement CPR, EAN/GLN location numbers and SOR codes.
+
+Checks return *problems* rather than raising, and never decide severity: OIOXML accepts a CPR
+with an impossible date (MedCom's own examples carry one), FHIR's dk-core ``cpr`` invariant
+rejects it, and modulus 11 is only ever a warning because national test CPRs fail it on purpose
+and CPRs without modulus 11 have been issued since 2007. The rule modules choose severities.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from enum import StrEnum
+
+__all__ = [
+    "CprProblem",
+    "GlnProblem",
+    "ReplacementKind",
+    "cpr_birth_date",
+    "cpr_modulus11_ok",
+    "cpr_problems",
+    "dkcore_date_ok",
+    "gln_check_digit",
+    "gln_problems",
+    "replacement_kind",
+    "sor_code_ok",
+]
+
+_TEN_DIGITS = re.compile(r"[0-9]{10}")
+_THIRTEEN_DIGITS = re.compile(r"[0-9]{13}")
+_MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+# dk-core's date check: day and month plausible, 29 February always allowed (no leap-year logic).
+_DKCORE_DATE = re.compile(
+    r"((0[1-9]|[12][0-9]|3[01])(01|03|05|07|08|10|12)"
+    r"|(0[1-9]|[12][0-9]|30)(04|06|09|11)"
+    r"|(0[1-9]|1[0-9]|2[0-9])02)"
+)
+_X_ECPR = re.compile(r"[0-9]{6}[17][A-Z]{2}[0-9]")
+_D_ECPR = re.compile(r"[0-9]{6}[056][A-Z]{2}[0-9]")
+_SOR = re.compile(r"[0-9]{11,}")
+
+
+class CprProblem(StrEnum):
+    FORMAT = "format"  # not exactly ten digits
+    DATE = "date"  # the first six digits are no real date in the century the 7th digit gives
+    MODULUS11 = "modulus11"  # the weighted sum is not divisible by 11
+
+
+class GlnProblem(StrEnum):
+    FORMAT = "format"  # not exactly thirteen digits
+    CHECK_DIGIT = "check-digit"  # GS1 modulo-10 check digit does not match
+
+
+class ReplacementKind(StrEnum):
+    """The two kinds of replacement CPR (erstatningspersonnummer) FHIR distinguishes."""
+
+    NATIONAL = "x-ecpr"  # 7th character 1 or 7, urn:oid:1.2.208.176.1.6.1.1
+    REGIONAL = "d-ecpr"  # 7th character 0, 5 or 6, urn:oid:1.2.208.176.1.6.1.3
+
+
+def cpr_birth_date(cpr: str) -> date | None:
+    """The birth date a CPR encodes, using the 7th digit's century rules; ``None`` if impossible."""
+    if not _TEN_DIGITS.fullmatch(cpr):
+        return None
+    day, month, yy, seventh = int(cpr[0:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[6])
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if yy <= 36 else 1900
+    else:
+        century = 2000 if yy <= 57 else 1800
+    try:
+        return date(century + yy, month, day)
+    except ValueError:
+        return None
+
+
+def cpr_modulus11_ok(cpr: str) -> bool:
+    """True when the classic modulus-11 control holds (ten digits required)."""
+    if not _TEN_DIGITS.fullmatch(cpr):
+        return False
+    return sum(int(d) * w for d, w in zip(cpr, _MOD11_WEIGHTS, strict=True)) % 11 == 0
+
+
+def cpr_problems(cpr: str) -> list[CprProblem]:
+    """Everything wrong with a CPR number, in order of importance; empty when it is fine.
+
+    Modulus 11 is not reported for 1 January birth dates: CPR numbers without the control have
+    been issued for those dates since 2007 and systems must accept them.
+    """
+    if not _TEN_DIGITS.fullmatch(cpr):
+        return [CprProblem.FORMAT]
+    problems = []
+    born = cpr_birth_date(cpr)
+    if born is None:
+        problems.append(CprProblem.DATE)
+    if not cpr_modulus11_ok(cpr) and not (born is not None and (born.month, born.day) == (1, 1)):
+        problems.append(CprProblem.MODULUS11)
+    return problems
+
+
+def dkcore_date_ok(value: str) -> bool:
+    """The plausibility test dk-core's ``cpr`` invariant applies to day and month (first four characters)."""
+    return _DKCORE_DATE.match(value) is not None
+
+
+def replacement_kind(value: str) -> ReplacementKind | None:
+    """Classify a replacement CPR by dk-core's patterns; ``None`` if it fits neither."""
+    if not dkcore_date_ok(value):
+        return None
+    if _X_ECPR.fullmatch(value):
+        return ReplacementKind.NATIONAL
+    if _D_ECPR.fullmatch(value):
+        return ReplacementKind.REGIONAL
+    return None
+
+
+def gln_check_digit(first12: str) -> int:
+    """The GS1 check digit for twelve data digits (weights 1, 3, 1, 3 … from the left)."""
+    if not re.fullmatch(r"[0-9]{12}", first12):
+        raise ValueError(f"expected 12 digits, got {first12!r}")
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return (10 - total % 10) % 10
+
+
+def gln_problems(gln: str) -> list[GlnProblem]:
+    """What is wrong with an EAN/GLN location number; empty when it is 13 digits with a valid check digit."""
+    if not _THIRTEEN_DIGITS.fullmatch(gln):
+        return [GlnProblem.FORMAT]
+    if gln_check_digit(gln[:12]) != int(gln[12]):
+        return [GlnProblem.CHECK_DIGIT]
+    return []
+
+
+def sor_code_ok(code: str) -> bool:
+    """SOR ids are numeric with at least 11 digits (dk-core ``min-digits-sor``)."""
+    return _SOR.fullmatch(code) is not None

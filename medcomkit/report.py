@@ -1,0 +1,208 @@
+"""Validation results as data: issues with a rule id, severity, location and bilingual text.
+
+A :class:`Report` is what :func:`medcomkit.validate` returns for any input, good or bad. It
+renders as JSON (for tools), as text (for people) and as a FHIR OperationOutcome (for FHIR
+users). CPR numbers in messages are masked (``250947-****``) unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from ._lang import Bilingual, Lang
+
+__all__ = ["Issue", "IssueType", "Kind", "Report", "Severity", "mask_cpr"]
+
+
+class Severity(StrEnum):
+    """FHIR IssueSeverity, minus ``fatal`` (a report is always produced)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFORMATION = "information"
+
+
+class IssueType(StrEnum):
+    """The FHIR IssueType codes medcomkit uses, so OperationOutcome output is meaningful."""
+
+    INVALID = "invalid"
+    STRUCTURE = "structure"
+    REQUIRED = "required"
+    VALUE = "value"
+    INVARIANT = "invariant"
+    SECURITY = "security"
+    TOO_LONG = "too-long"
+    TOO_COSTLY = "too-costly"
+    CODE_INVALID = "code-invalid"
+    BUSINESS_RULE = "business-rule"
+    NOT_SUPPORTED = "not-supported"
+    INFORMATIONAL = "informational"
+
+
+class Kind(StrEnum):
+    """The message kinds medcomkit recognises; ``unknown`` when it cannot tell."""
+
+    XDIS91 = "XDIS91"
+    XBIN01 = "XBIN01"
+    XREF01 = "XREF01"
+    XCTL01 = "XCTL01"
+    XCTL02 = "XCTL02"
+    XCTL03 = "XCTL03"
+    VANS_ENVELOPE = "VANSEnvelope"
+    CARE_COMMUNICATION = "CareCommunication"
+    ACKNOWLEDGEMENT = "Acknowledgement"
+    UNKNOWN = "unknown"
+
+
+_CPR = re.compile(r"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])")
+
+
+def mask_cpr(text: str) -> str:
+    """Hide the serial part of anything shaped like a CPR number: ``2509479989`` → ``250947-****``."""
+    return _CPR.sub(r"\1-****", text)
+
+
+_SEVERITY_LABEL: dict[Severity, Bilingual] = {
+    Severity.ERROR: Bilingual("FEJL", "ERROR"),
+    Severity.WARNING: Bilingual("ADVARSEL", "WARNING"),
+    Severity.INFORMATION: Bilingual("INFO", "INFO"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One finding: which rule, how serious, where, and what to do about it."""
+
+    rule: str
+    severity: Severity
+    text: Bilingual
+    location: str | None = None
+    line: int | None = None
+    type: IssueType = IssueType.INVALID
+
+    def message(self, lang: Lang = "da", *, mask: bool = True) -> str:
+        text = self.text.get(lang)
+        return mask_cpr(text) if mask else text
+
+    def to_dict(self, lang: Lang = "da", *, mask: bool = True) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "location": self.location,
+            "line": self.line,
+            "message": self.message(lang, mask=mask),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of validating one input; ``valid`` when no issue is an error."""
+
+    kind: Kind
+    issues: tuple[Issue, ...] = ()
+    path: str | None = None
+    # Parsed artefacts a caller may want without parsing twice (never part of equality).
+    details: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def valid(self) -> bool:
+        return not any(issue.severity is Severity.ERROR for issue in self.issues)
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.issues if i.severity is Severity.WARNING)
+
+    def rules(self) -> set[str]:
+        """The ids of every rule that produced an issue (handy in tests and scripts)."""
+        return {issue.rule for issue in self.issues}
+
+    def to_dict(self, lang: Lang = "da", *, mask: bool = True) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind.value,
+            "valid": self.valid,
+            "issues": [issue.to_dict(lang, mask=mask) for issue in self.issues],
+        }
+
+    def to_json(self, lang: Lang = "da", *, mask: bool = True, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(lang, mask=mask), ensure_ascii=False, indent=indent)
+
+    def to_text(self, lang: Lang = "da", *, mask: bool = True) -> str:
+        """A report for a person: verdict first, then each issue with where and how to fix it."""
+        name = self.path or "<input>"
+        counts = _counts(self.issues, lang)
+        if self.valid:
+            verdict = "gyldig" if lang == "da" else "valid"
+        else:
+            verdict = "ugyldig" if lang == "da" else "invalid"
+        lines = [f"{name}: {self.kind.value} — {verdict}{counts}"]
+        for issue in self.issues:
+            where = []
+            if issue.line is not None:
+                where.append(f"{'linje' if lang == 'da' else 'line'} {issue.line}")
+            if issue.location:
+                where.append(issue.location)
+            label = _SEVERITY_LABEL[issue.severity].get(lang)
+            lines.append(f"  {label} [{issue.rule}]{'  ' + '  '.join(where) if where else ''}")
+            lines.extend(f"      {part}" for part in issue.message(lang, mask=mask).splitlines())
+        return "\n".join(lines)
+
+    def to_operation_outcome(self, lang: Lang = "da", *, mask: bool = True) -> dict[str, Any]:
+        """The report as a FHIR R4 OperationOutcome (JSON-ready dict)."""
+        issues: list[dict[str, Any]] = []
+        for issue in self.issues:
+            entry: dict[str, Any] = {
+                "severity": issue.severity.value,
+                "code": issue.type.value,
+                "details": {
+                    "coding": [{"system": "urn:medcomkit:rule", "code": issue.rule}],
+                    "text": issue.message(lang, mask=mask),
+                },
+            }
+            if issue.line is not None:
+                entry["extension"] = [
+                    {
+                        "url": "http://hl7.org/fhir/StructureDefinition/operationoutcome-issue-line",
+                        "valueInteger": issue.line,
+                    }
+                ]
+            if issue.location:
+                key = "location" if issue.location.startswith("/") else "expression"
+                entry[key] = [issue.location]
+            issues.append(entry)
+        if not issues:
+            issues.append(
+                {
+                    "severity": "information",
+                    "code": "informational",
+                    "details": {"text": "Ingen fejl fundet" if lang == "da" else "No issues found"},
+                }
+            )
+        return {"resourceType": "OperationOutcome", "issue": issues}
+
+
+def _counts(issues: Iterable[Issue], lang: Lang) -> str:
+    errors = warnings = 0
+    for issue in issues:
+        errors += issue.severity is Severity.ERROR
+        warnings += issue.severity is Severity.WARNING
+    if not errors and not warnings:
+        return ""
+    if lang == "da":
+        parts = [f"{errors} fejl"] if errors else []
+        if warnings:
+            parts.append(f"{warnings} advarsel" if warnings == 1 else f"{warnings} advarsler")
+    else:
+        parts = [f"{errors} error{'s' * (errors != 1)}"] if errors else []
+        if warnings:
+            parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
+    return f" ({', '.join(parts)})"

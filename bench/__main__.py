@@ -1,0 +1,7 @@
+"""Run every benchmark: ``python -m bench`` (or ``make bench``)."""
+
+from __future__ import annotations
+
+from . import validate_corpus
+
+validate_corpus.main()

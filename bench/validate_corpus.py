@@ -1,0 +1,116 @@
+"""medcomkit validate versus lxml + the official MedCom XSD, per reference message.
+
+The baseline is what a validating receiver must do at least: parse the bytes safely and validate
+them against the official schema. medcomkit does that plus the safe-parser checks, the business
+rules and the report. Both run on bytes already in memory, alternately, in the same process, and
+the best of several rounds is kept, so machine noise cancels out of the ratio. Target: <= 2.0.
+Also prints the cold start of ``medcomkit validate`` on one XDIS91 file, against starting a
+Python that only imports lxml.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+import medcomkit
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT.parent / "shared" / "reference" / "oioxml"
+TARGET = 2.0
+
+
+def _official(namespace: str) -> etree.XMLSchema:
+    folder = namespace.rstrip("/").split("/schemas/")[1]
+    path = REFERENCE / "xsd" / "medcom-via-glasdam" / folder / "EMessage.xsd"
+    return etree.XMLSchema(etree.parse(str(path)))
+
+
+def _best(function: Callable[[], object], number: int, rounds: int) -> float:
+    """Best mean time per call over ``rounds`` rounds of ``number`` calls."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for _ in range(number):
+            function()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def corpus() -> list[Path]:
+    examples = REFERENCE / "examples"
+    return sorted(
+        p for p in examples.rglob("*.xml") if "vansenvelope" not in p.parts and not p.name.startswith("REF01")
+    )
+
+
+def per_message(number: int = 300, rounds: int = 7) -> list[tuple[str, float, float]]:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    schemas: dict[str, etree.XMLSchema] = {}
+    results = []
+    for path in corpus():
+        data = path.read_bytes()
+        namespace = etree.fromstring(data, parser).tag[1:].partition("}")[0]
+        schema = schemas.setdefault(namespace, _official(namespace))
+
+        def baseline(data: bytes = data, schema: etree.XMLSchema = schema) -> bool:
+            return bool(schema.validate(etree.fromstring(data, parser)))
+
+        def ours(data: bytes = data) -> bool:
+            return medcomkit.validate_bytes(data).valid
+
+        ours()  # compile our schema for this namespace before timing
+        base = min(_best(baseline, number, 1) for _ in range(rounds))
+        mine = min(_best(ours, number, 1) for _ in range(rounds))
+        results.append((path.name, base, mine))
+    return results
+
+
+def cold_start(runs: int = 7) -> tuple[float, float]:
+    """Median wall time of ``medcomkit validate`` on one file, and of a bare lxml import."""
+    with tempfile.TemporaryDirectory() as folder:
+        from medcomkit.demo import write_demo_km
+
+        xdis91 = next(p for p in write_demo_km(Path(folder)) if p.name == "km-xdis91.xml")
+        command = [sys.executable, "-m", "medcomkit", "validate", str(xdis91)]
+        bare = [sys.executable, "-c", "import lxml.etree"]
+
+        def wall(cmd: list[str]) -> float:
+            start = time.perf_counter()
+            subprocess.run(cmd, check=False, capture_output=True)
+            return time.perf_counter() - start
+
+        ours = statistics.median(wall(command) for _ in range(runs))
+        base = statistics.median(wall(bare) for _ in range(runs))
+    return ours, base
+
+
+def main() -> None:
+    if not REFERENCE.is_dir():
+        print(f"skipped: {REFERENCE} is missing (MedCom reference corpus)")
+        return
+    print("medcomkit validate vs lxml parse + official XSD validate (best of 7 rounds, µs per message)")
+    print(f"{'message':42} {'baseline':>9} {'medcomkit':>10} {'ratio':>6}")
+    ratios = []
+    for name, base, mine in per_message():
+        ratio = mine / base
+        ratios.append(ratio)
+        flag = "" if ratio <= TARGET else "  > target"
+        print(f"{name:42} {base * 1e6:9.1f} {mine * 1e6:10.1f} {ratio:6.2f}{flag}")
+    print(f"median ratio {statistics.median(ratios):.2f}, worst {max(ratios):.2f} (target <= {TARGET})")
+    ours, base = cold_start()
+    print(
+        f"cold start: medcomkit validate on one XDIS91 {ours * 1000:.0f} ms; "
+        f"python -c 'import lxml.etree' {base * 1000:.0f} ms; ratio {ours / base:.1f}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,186 @@
+"""XCTL01/02/03 receipts: build one for a received letter, read them, match them to what was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from lxml import etree
+
+from .._errors import BuildError
+from .._lang import Bilingual
+from ..markup import BREAKABLE, to_runs
+from ..model import (
+    AttachmentMessage,
+    CareMessage,
+    Envelope,
+    Receipt,
+    ReceiptKind,
+    ReceiptLetter,
+    RefuseReason,
+)
+from ._xml import line_of, new_root, now_local
+from .codes import RECEIPT_LETTERS, REFUSE_REASON, reverse
+from .common import Reader, Writer, new_letter_id, serialise
+from .formatted import read_formatted
+from .namespaces import KIND_BY_LETTER, NS_2005
+from .xdis91 import code_value
+
+__all__ = ["build_xctl", "read_xctl", "receipt_for", "receipt_matches"]
+
+_REFUSE_CODES = reverse(REFUSE_REASON)
+_KIND_BY_LETTER = {letter: kind for kind, (letter, _) in RECEIPT_LETTERS.items()}
+_DEFAULT_VERSION = {CareMessage: "XD9134L", AttachmentMessage: "XB0131X"}
+
+
+def read_xctl(root: etree._Element, letter: etree._Element, ns: str) -> Receipt:
+    read = Reader(ns)
+    head = read.required(letter, "Letter")
+    original = read.required(letter, "OriginalEmessage")
+
+    def reason(parent: etree._Element) -> RefuseReason | None:
+        element = parent.find(read.q("RefuseCode"))
+        if element is None:
+            return None
+        return code_value(REFUSE_REASON, element.text or "", "RefuseCode", line_of(element))
+
+    def text(parent: etree._Element) -> str | None:
+        element = parent.find(read.q("RefuseText"))
+        return read_formatted([element]) if element is not None else None
+
+    letters = tuple(
+        ReceiptLetter(
+            letter_id=read.text(item, "OriginalLetterIdentifier"),
+            version_code=read.text(item, "OriginalVersionCode"),
+            refuse_reason=reason(item),
+            refuse_text=text(item),
+        )
+        for item in original.iterfind(read.q("OriginalLetter"))
+    )
+    envelope_element = read.required(root, "Envelope")
+    return Receipt(
+        kind=_KIND_BY_LETTER[letter.tag.rpartition("}")[2]],
+        envelope=Envelope(
+            identifier=read.text(envelope_element, "Identifier"),
+            sent=read.moment(envelope_element, "Sent"),
+            positive_receipt=read.optional(envelope_element, "AcknowledgementCode") == "pluspositivkvitt",
+        ),
+        message_id=read.text(head, "Identifier"),
+        sender_ean=read.text(letter, "Sender", "EANIdentifier"),
+        receiver_ean=read.text(letter, "Receiver", "EANIdentifier"),
+        original_envelope_id=read.text(original, "OriginalEnvelopeIdentifier"),
+        original_sender_ean=read.text(original, "OriginalSender", "EANIdentifier"),
+        original_receiver_ean=read.text(original, "OriginalReceiver", "EANIdentifier"),
+        letters=letters,
+        refuse_reason=reason(original),
+        refuse_text=text(original),
+    )
+
+
+def build_xctl(receipt: Receipt, *, encoding: str = "ISO-8859-1", check: bool = True) -> bytes:
+    """Write an XCTL01/02/03 (namespace 2005/08/07, AcknowledgementCode minuspositivkvitt)."""
+    if receipt.kind is ReceiptKind.POSITIVE and (
+        receipt.refuse_reason
+        or receipt.refuse_text
+        or any(item.refuse_reason or item.refuse_text for item in receipt.letters)
+    ):
+        raise BuildError(
+            "xctl.build-positive-reason",
+            Bilingual(
+                "En positiv kvittering kan ikke have en afvisningsårsag.",
+                "A positive receipt cannot carry a refusal reason.",
+            ),
+        )
+    ns = NS_2005
+    write = Writer(ns)
+    root = new_root(ns)
+    write.envelope(root, receipt.envelope, receipt=True)
+    letter_name, version_code = RECEIPT_LETTERS[receipt.kind]
+    letter = write.element(root, letter_name)
+    head = write.element(letter, "Letter")
+    write.element(head, "Identifier", receipt.message_id)
+    write.element(head, "VersionCode", version_code)
+    write.element(head, "StatisticalCode", KIND_BY_LETTER[letter_name].value)
+    write.element(write.element(letter, "Sender"), "EANIdentifier", receipt.sender_ean)
+    write.element(write.element(letter, "Receiver"), "EANIdentifier", receipt.receiver_ean)
+    original = write.element(letter, "OriginalEmessage")
+    write.element(original, "OriginalEnvelopeIdentifier", receipt.original_envelope_id)
+    write.element(write.element(original, "OriginalSender"), "EANIdentifier", receipt.original_sender_ean)
+    write.element(write.element(original, "OriginalReceiver"), "EANIdentifier", receipt.original_receiver_ean)
+    formatted = []
+
+    def refusal(parent: etree._Element, reason: RefuseReason | None, text: str | None) -> None:
+        if reason is not None:
+            write.element(parent, "RefuseCode", _REFUSE_CODES[reason])
+        if text is not None:
+            formatted.append((write.element(parent, "RefuseText"), to_runs(text, BREAKABLE)))
+
+    refusal(original, receipt.refuse_reason, receipt.refuse_text)
+    for item in receipt.letters:
+        element = write.element(original, "OriginalLetter")
+        write.element(element, "OriginalLetterIdentifier", item.letter_id)
+        write.element(element, "OriginalVersionCode", item.version_code)
+        refusal(element, item.refuse_reason, item.refuse_text)
+    data = serialise(root, encoding, formatted, ns)
+    if check:
+        from .validate import raise_if_invalid
+
+        raise_if_invalid(data, KIND_BY_LETTER[letter_name].value)
+    return data
+
+
+def receipt_for(
+    message: CareMessage | AttachmentMessage,
+    *,
+    kind: ReceiptKind = ReceiptKind.POSITIVE,
+    reason: RefuseReason | None = None,
+    text: str | None = None,
+    version_code: str | None = None,
+    sent: datetime | None = None,
+    message_id: str | None = None,
+    envelope_id: str | None = None,
+) -> Receipt:
+    """The receipt the receiver of ``message`` sends back.
+
+    A negative receipt gives its reason on the letter. ``version_code`` is the received letter's
+    VersionCode (XD9134L for a korrespondancemeddelelse, XB0131X for an XBIN01 by default).
+    """
+    if kind is not ReceiptKind.POSITIVE and reason is None and text is None:
+        reason = RefuseReason.UNSPECIFIED
+    return Receipt(
+        kind=kind,
+        envelope=Envelope(
+            identifier=envelope_id or new_letter_id(),
+            sent=sent or now_local(),
+            positive_receipt=False,
+        ),
+        message_id=message_id or new_letter_id(),
+        sender_ean=message.receiver.ean,
+        receiver_ean=message.sender.ean,
+        original_envelope_id=message.envelope.identifier,
+        original_sender_ean=message.sender.ean,
+        original_receiver_ean=message.receiver.ean,
+        letters=(
+            ReceiptLetter(
+                letter_id=message.message_id,
+                version_code=version_code or _DEFAULT_VERSION[type(message)],
+                refuse_reason=reason,
+                refuse_text=text,
+            ),
+        ),
+    )
+
+
+def receipt_matches(receipt: Receipt, message: CareMessage | AttachmentMessage) -> bool:
+    """True when ``receipt`` answers ``message``: same envelope id, and, when the receipt lists
+    letters, the message's letter id among them (OS2korrespondance and MedCom match this way)."""
+    if receipt.original_envelope_id != message.envelope.identifier:
+        return False
+    return not receipt.letters or any(item.letter_id == message.message_id for item in receipt.letters)
+
+
+def match_receipt(
+    receipt: Receipt, messages: Iterable[CareMessage | AttachmentMessage]
+) -> CareMessage | AttachmentMessage | None:
+    """The sent message a receipt answers, if it is among ``messages``."""
+    return next((m for m in messages if receipt_matches(receipt, m)), None)

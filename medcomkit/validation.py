@@ -1,0 +1,118 @@
+"""``medcomkit.validate``: any input in, a :class:`~medcomkit.report.Report` out, never an exception
+for bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ._errors import MedcomkitError, ParseError, SourceError
+from ._lang import Bilingual
+from ._rule import all_rules, rule
+from .oioxml._xml import line_of
+from .report import Issue, IssueType, Kind, Report, Severity
+from .sniff import fhir_kind, json_document, xml_kind
+from .source import Source, read_source
+from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
+
+__all__ = ["validate", "validate_bytes"]
+
+KIND_UNKNOWN = rule(
+    "validate.kind-unknown",
+    Severity.ERROR,
+    "medcomkit kan ikke genkende meddelelsestypen (rodelement <{root}>{namespace}). Kendte typer: OIOXML "
+    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope og FHIR-meddelelser (CareCommunication, "
+    "Acknowledgement).",
+    "medcomkit cannot recognise the message type (root element <{root}>{namespace}). Known types: OIOXML "
+    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope and FHIR messages (CareCommunication, "
+    "Acknowledgement).",
+    IssueType.NOT_SUPPORTED,
+)
+KIND_NOT_SUPPORTED = rule(
+    "validate.kind-not-supported",
+    Severity.ERROR,
+    "Inputtet er en {kind}, men denne version af medcomkit kan ikke validere {kind}.",
+    "The input is a {kind}, but this version of medcomkit cannot validate {kind}.",
+    IssueType.NOT_SUPPORTED,
+)
+
+
+def _issue_for(error: MedcomkitError) -> Issue:
+    """The issue for a parse-level error, using the registered rule when there is one."""
+    known = {r.id: r for r in all_rules()}
+    defined = known.get(error.code)
+    severity = defined.severity if defined else Severity.ERROR
+    issue_type = defined.type if defined else IssueType.STRUCTURE
+    return Issue(error.code, severity, error.text, None, error.line, issue_type)
+
+
+def validate_bytes(
+    data: bytes,
+    *,
+    path: str | None = None,
+    xsd_dir: str | Path | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Report:
+    """Validate one message given as bytes (see :func:`validate`)."""
+    if len(data) > max_bytes:
+        error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
+        return Report(Kind.UNKNOWN, (_issue_for(error),), path)
+    resource = json_document(data)
+    if resource is not None:
+        kind = fhir_kind(resource)
+        if kind is Kind.UNKNOWN:
+            issue = KIND_UNKNOWN.issue(
+                None, None, root=str(resource.get("resourceType", "?")), namespace=" (JSON)"
+            )
+        else:
+            issue = KIND_NOT_SUPPORTED.issue(None, None, kind=kind.value)
+        return Report(kind, (issue,), path)
+    try:
+        document = parse_xml(data, max_bytes=max_bytes)
+    except ParseError as error:
+        return Report(Kind.UNKNOWN, (_issue_for(error),), path)
+    root = document.root
+    kind = xml_kind(root)
+    if root.tag.rpartition("}")[2] == "Emessage":
+        from .oioxml.validate import validate_emessage
+
+        directory = Path(xsd_dir) if xsd_dir is not None else None
+        kind, issues = validate_emessage(document, data, xsd_dir=directory)
+        return Report(kind, tuple(issues), path)
+    if kind is not Kind.UNKNOWN:
+        return Report(kind, (KIND_NOT_SUPPORTED.issue(None, None, kind=kind.value),), path)
+    namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+    return Report(
+        Kind.UNKNOWN,
+        (
+            KIND_UNKNOWN.issue(
+                "/" + root.tag.rpartition("}")[2],
+                line_of(root),
+                root=root.tag.rpartition("}")[2],
+                namespace=Bilingual(f" i {namespace}", f" in {namespace}") if namespace else "",
+            ),
+        ),
+        path,
+    )
+
+
+def validate(
+    source: Source,
+    *,
+    xsd_dir: str | Path | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Report:
+    """Validate a message and say precisely what is wrong with it.
+
+    ``source`` is bytes, or a path as ``str`` or :class:`~pathlib.Path`. The kind of message is
+    detected. ``xsd_dir`` validates structure against a directory of official MedCom XSDs
+    instead of the project's own schema files. Bad input never raises: it yields a report with
+    errors. Only a path that cannot be read raises :class:`~medcomkit.SourceError`.
+    """
+    try:
+        data, path = read_source(source, max_bytes=max_bytes)
+    except SourceError as error:
+        if error.code != TOO_LARGE.id:
+            raise
+        name = None if isinstance(source, bytes | bytearray | memoryview) else str(source)
+        return Report(Kind.UNKNOWN, (_issue_for(error),), name)
+    return validate_bytes(data, path=path, xsd_dir=xsd_dir, max_bytes=max_bytes)

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from support import OIOXML_EXAMPLES, require_reference
+
+import medcomkit
+from medcomkit import ReceiptKind, RefuseReason
+from medcomkit.demo import demo_care_message
+
+
+def test_positive_receipt_for_a_received_letter() -> None:
+    message = demo_care_message()
+    receipt = medcomkit.receipt_for(message, message_id="KVIT1", envelope_id="KUVKVIT1")
+    assert receipt.sender_ean == message.receiver.ean
+    assert receipt.receiver_ean == message.sender.ean
+    assert receipt.letters[0].letter_id == message.message_id
+    assert receipt.letters[0].version_code == "XD9134L"
+    data = medcomkit.build_xctl(receipt)
+    report = medcomkit.validate(data)
+    assert report.kind is medcomkit.Kind.XCTL03
+    assert report.valid, report.to_text("en")
+    assert b"<AcknowledgementCode>minuspositivkvitt</AcknowledgementCode>" in data
+    assert medcomkit.receipt_matches(medcomkit.parse(data), message)  # type: ignore[arg-type]
+
+
+def test_negative_receipt_carries_a_reason() -> None:
+    message = demo_care_message()
+    receipt = medcomkit.receipt_for(
+        message,
+        kind=ReceiptKind.NEGATIVE,
+        reason=RefuseReason.VERSION_PROBLEM,
+        text="Forkert version.\nRing til os.",
+    )
+    data = medcomkit.build_xctl(receipt)
+    assert b"<RefuseCode>problem_med_version</RefuseCode>" in data
+    assert b"Forkert version.<Break/>Ring til os." in data
+    parsed = medcomkit.parse(data)
+    assert parsed == receipt
+    assert medcomkit.validate(data).kind is medcomkit.Kind.XCTL02
+
+
+def test_negative_receipt_without_reason_gets_unspecified() -> None:
+    receipt = medcomkit.receipt_for(demo_care_message(), kind=ReceiptKind.NEGATIVE)
+    assert receipt.letters[0].refuse_reason is RefuseReason.UNSPECIFIED
+
+
+def test_positive_receipt_refuses_a_reason() -> None:
+    receipt = medcomkit.receipt_for(demo_care_message())
+    bad = replace(receipt, refuse_reason=RefuseReason.SYNTAX_ERROR)
+    with pytest.raises(medcomkit.BuildError, match="positive receipt"):
+        medcomkit.build_xctl(bad)
+
+
+def test_matching_needs_envelope_and_letter_ids() -> None:
+    message = demo_care_message()
+    receipt = medcomkit.receipt_for(message)
+    other = replace(message, message_id="ANDETBREV")
+    assert medcomkit.receipt_matches(receipt, message)
+    assert not medcomkit.receipt_matches(receipt, other)
+    assert not medcomkit.receipt_matches(
+        receipt, replace(message, envelope=replace(message.envelope, identifier="X"))
+    )
+    assert medcomkit.match_receipt(receipt, [other, message]) is message
+    assert medcomkit.match_receipt(receipt, [other]) is None
+
+
+def test_matches_medcom_conversion_examples() -> None:
+    require_reference()
+    folder = OIOXML_EXAMPLES / "medcom-conversionservice"
+    letter = medcomkit.parse(folder / "Flow1-XBIN01_Ex_to_FHIR.xml")
+    receipt = medcomkit.parse(folder / "Flow2-XCTL03_Ex_from_FHIR_XBIN01.xml")
+    assert isinstance(receipt, medcomkit.Receipt)
+    assert isinstance(letter, medcomkit.AttachmentMessage)
+    assert receipt.kind is ReceiptKind.POSITIVE
+    assert medcomkit.receipt_matches(receipt, letter)
+
+
+def test_reads_the_vans_negative_receipt() -> None:
+    require_reference()
+    receipt = medcomkit.parse(OIOXML_EXAMPLES / "glasdam-edifact_converter" / "xml" / "CTL01_1.xml")
+    assert isinstance(receipt, medcomkit.Receipt)
+    assert receipt.kind is ReceiptKind.VANS_NEGATIVE
+    assert receipt.sender_ean == "DKKMDKMDNET"
+    assert receipt.refuse_reason is RefuseReason.UNKNOWN_LOCATION_NUMBER
+    assert receipt.refuse_text
+    assert receipt.refuse_text.endswith("identificeres.\n")
+    assert [item.letter_id for item in receipt.letters] == ["1111FRE01095", "1111MAN01095"]

@@ -26,8 +26,7 @@ class Rule:
     type: IssueType = IssueType.INVALID
 
     def issue(self, location: str | None = None, line: int | None = None, **params: object) -> Issue:
-        text = self.text.format(**params) if params else self.text
-        return Issue(self.id, self.severity, text, location, line, self.type)
+        return Issue(self.id, self.severity, self.text, location, line, self.type, tuple(params.items()))
 
 
 def rule(

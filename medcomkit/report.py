@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._lang import Bilingual, Lang
 
@@ -74,16 +74,25 @@ _SEVERITY_LABEL: dict[Severity, Bilingual] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Issue:
-    """One finding: which rule, how serious, where, and what to do about it."""
+class Issue(NamedTuple):
+    """One finding: which rule, how serious, where, and what to do about it.
+
+    The message is ``template`` filled with ``params``, formatted only when read, so validating
+    costs nothing for text nobody looks at. (An immutable named tuple: cheap to create, as a
+    validation may produce many.)
+    """
 
     rule: str
     severity: Severity
-    text: Bilingual
+    template: Bilingual
     location: str | None = None
     line: int | None = None
     type: IssueType = IssueType.INVALID
+    params: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def text(self) -> Bilingual:
+        return self.template.format(**dict(self.params)) if self.params else self.template
 
     def message(self, lang: Lang = "da", *, mask: bool = True) -> str:
         text = self.text.get(lang)
@@ -106,8 +115,6 @@ class Report:
     kind: Kind
     issues: tuple[Issue, ...] = ()
     path: str | None = None
-    # Parsed artefacts a caller may want without parsing twice (never part of equality).
-    details: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def valid(self) -> bool:

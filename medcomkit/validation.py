@@ -9,6 +9,7 @@ from ._errors import MedcomkitError, ParseError, SourceError
 from ._lang import Bilingual
 from ._rule import all_rules, rule
 from .oioxml._xml import line_of
+from .oioxml.validate import validate_emessage
 from .report import Issue, IssueType, Kind, Report, Severity
 from .sniff import fhir_kind, json_document, xml_kind
 from .source import Source, read_source
@@ -56,7 +57,7 @@ def validate_bytes(
     if len(data) > max_bytes:
         error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
-    resource = json_document(data)
+    resource = json_document(data) if not data.startswith(b"<") else None
     if resource is not None:
         kind = fhir_kind(resource)
         if kind is Kind.UNKNOWN:
@@ -71,13 +72,11 @@ def validate_bytes(
     except ParseError as error:
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
     root = document.root
-    kind = xml_kind(root)
-    if root.tag.rpartition("}")[2] == "Emessage":
-        from .oioxml.validate import validate_emessage
-
+    if root.tag.endswith("}Emessage"):
         directory = Path(xsd_dir) if xsd_dir is not None else None
         kind, issues = validate_emessage(document, data, xsd_dir=directory)
         return Report(kind, tuple(issues), path)
+    kind = xml_kind(root)
     if kind is not Kind.UNKNOWN:
         return Report(kind, (KIND_NOT_SUPPORTED.issue(None, None, kind=kind.value),), path)
     namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""

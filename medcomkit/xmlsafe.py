@@ -32,6 +32,7 @@ _HUGE_TEXT = 9 * 1024 * 1024  # libxml2 refuses single text nodes above ~10 MB u
 
 LATIN1_NAMES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso_8859-1", "cp819"})
 _WINDOWS1252_NAMES = frozenset({"windows-1252", "cp1252"})
+_LATIN1_FAMILY = LATIN1_NAMES | _WINDOWS1252_NAMES
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 # Two-byte UTF-8 sequences for Latin-1 letters, read as ISO-8859-1 ("Ã¸" for "ø").
 _WORD_END = frozenset(" \t\r\n<>\"'=&;")
@@ -192,39 +193,43 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
     """
     if len(data) > max_bytes:
         raise SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
-    body = data.lstrip(b" \t\r\n\xef\xbb\xbf")
-    if not body:
-        raise ParseError(EMPTY.id, EMPTY.text)
-    if not body.startswith(b"<") and not body.startswith(b"\xfe\xff") and not body.startswith(b"\xff\xfe"):
-        raise _not_xml(body)
-    declared = declared_encoding(data)
+    if data[:1] != b"<":  # the common case needs no copy
+        body = data.lstrip(b" \t\r\n\xef\xbb\xbf")
+        if not body:
+            raise ParseError(EMPTY.id, EMPTY.text)
+        if not body.startswith((b"<", b"\xfe\xff", b"\xff\xfe")):
+            raise _not_xml(body)
+    # The declared encoding only matters when there are non-ASCII bytes to interpret.
+    declared = declared_encoding(data) if not data.isascii() else None
     huge = len(data) > _HUGE_TEXT
     mojibake = None
-    if declared in LATIN1_NAMES | _WINDOWS1252_NAMES and not data.isascii():
+    if declared in _LATIN1_FAMILY:
         mojibake = _utf8_sample(data)
     parsers = _UTF8_PARSERS if (repair and mojibake) else _PARSERS
     try:
         root = etree.fromstring(data, parsers[huge])
     except etree.XMLSyntaxError as error:
-        raise _syntax_error(error, declared, data) from None
+        raise _syntax_error(error, declared or declared_encoding(data), data) from None
     except (ValueError, LookupError) as error:  # e.g. an encoding name libxml2 does not know
-        raise ParseError(
-            ENCODING_UNSUPPORTED.id, ENCODING_UNSUPPORTED.text.format(encoding=declared or str(error))
-        ) from None
-    docinfo = root.getroottree().docinfo
-    if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
-        raise ParseError(DTD_FORBIDDEN.id, DTD_FORBIDDEN.text, line=1)
+        named = declared or declared_encoding(data) or str(error)
+        raise ParseError(ENCODING_UNSUPPORTED.id, ENCODING_UNSUPPORTED.text.format(encoding=named)) from None
+    # A DOCTYPE spells out "DOCTYPE" in any ASCII-compatible encoding; UTF-16/32 bytes hold NULs.
+    if (b"!" in data and b"DOCTYPE" in data) or b"\x00" in data:
+        docinfo = root.getroottree().docinfo
+        if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
+            raise ParseError(DTD_FORBIDDEN.id, DTD_FORBIDDEN.text, line=1)
     return XmlDocument(root, declared or "utf-8", mojibake)
 
 
 def _utf8_sample(data: bytes) -> str | None:
     """A mojibake word if the bytes decode as UTF-8 with non-ASCII letters, else ``None``."""
+    if b"\xc3" not in data and b"\xc2" not in data:  # lead bytes of every UTF-8 Latin-1 letter
+        return None
     try:
-        text = data.decode("utf-8")
+        data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    as_latin1 = text.encode("utf-8").decode("latin-1")
-    return mojibake_sample(as_latin1)
+    return mojibake_sample(data.decode("latin-1"))
 
 
 def _syntax_error(error: etree.XMLSyntaxError, declared: str | None, data: bytes) -> ParseError:

@@ -64,24 +64,29 @@ def new_root(ns: str, name: str = "Emessage") -> etree._Element:
     return etree.Element(f"{{{ns}}}{name}", nsmap={None: ns})  # type: ignore[dict-item]
 
 
+_CLARK = re.compile(r"\{[^}]*\}")
+
+
 def element_path(element: etree._Element) -> str:
     """A readable XPath such as ``/Emessage/ClinicalEmail/ClinicalInformation[2]/Text01``.
 
     Namespace prefixes are left out (every element of a message shares one namespace); an index
     is added only where siblings share the name.
     """
-    parts: list[str] = []
-    current: etree._Element | None = element
-    while current is not None:
-        name = local_name(current)
-        parent = current.getparent()
-        if parent is not None:
-            same = [c for c in parent if c.tag == current.tag]
-            if len(same) > 1:
-                name += f"[{same.index(current) + 1}]"
-        parts.append(name)
-        current = parent
-    return "/" + "/".join(reversed(parts))
+    tree = element.getroottree()
+    root = tree.getroot()
+    tag: object = root.tag
+    if not isinstance(tag, str):
+        return "/"
+    namespace, _, name = tag[1:].partition("}") if tag[:1] == "{" else ("", "", tag)
+    if element is root:
+        return "/" + name
+    path = tree.getelementpath(element)
+    if namespace:
+        path = path.replace("{" + namespace + "}", "")
+        if "{" in path:  # an element from another namespace
+            path = _CLARK.sub("", path)
+    return f"/{name}/{path}"
 
 
 def child_text(parent: etree._Element | None, tag: str) -> str | None:

@@ -57,11 +57,11 @@ class LetterVersion:
     namespace: str
     letter: str
     kind: Kind
+    # StatisticalCode in practice equals the type code (XDIS91, XBIN01, XCTL01 …).
+    statistical_code: str = ""
 
-    @property
-    def statistical_code(self) -> str:
-        """StatisticalCode in practice equals the type code (XDIS91, XBIN01, XCTL01 …)."""
-        return self.kind.value
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "statistical_code", self.statistical_code or self.kind.value)
 
 
 VERSIONS: tuple[LetterVersion, ...] = (

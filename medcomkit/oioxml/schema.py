@@ -22,6 +22,7 @@ from .._rule import rule
 from ..report import Issue, IssueType, Severity
 from ..xmlsafe import repair_mojibake
 from ._xml import element_path, line_of
+from .checks import explain_html
 from .namespaces import NAMESPACES
 
 __all__ = ["find_official_schemas", "schema_for", "schema_issues"]
@@ -212,6 +213,9 @@ def _translate(error: etree._LogEntry, element: etree._Element | None, mojibake:
         return MOJIBAKE_VALUE.issue(location, line, value=value, name=name, repaired=repair_mojibake(value))
 
     if kind == "SCHEMAV_ELEMENT_CONTENT":
+        html = explain_html(element) if element is not None and "Missing child" not in body else None
+        if html is not None:
+            return html
         expected = _expected_elements(body)
         if "Missing child element" in body:
             return MISSING.issue(location, line, name=name, expected=expected)

@@ -10,17 +10,9 @@ from .._rule import rule
 from ..report import Issue, IssueType, Kind, Severity
 from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
 from ._xml import local_name
-from .common import letters_of
+from .checks import Checker
 from .namespaces import KIND_BY_LETTER, NAMESPACES, VERSIONS, version
-from .rules import (
-    ACK_CODE,
-    LETTER_UNSUPPORTED,
-    NAMESPACE_UNKNOWN,
-    RuleContext,
-    check_envelope,
-    check_letter,
-    check_text_characters,
-)
+from .rules import LETTER_UNSUPPORTED, NAMESPACE_UNKNOWN
 from .schema import schema_for, schema_issues
 
 __all__ = ["raise_if_invalid", "validate_emessage"]
@@ -34,22 +26,26 @@ SCHEMA_NOT_FOUND = rule(
 )
 
 
-def _split(tag: str) -> tuple[str, str]:
-    namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
-    return namespace, name
-
-
 def validate_emessage(
     document: XmlDocument, data: bytes, *, xsd_dir: Path | None = None
 ) -> tuple[Kind, list[Issue]]:
     """Validate an ``Emessage`` document; returns its kind and every issue, sorted by line."""
     root = document.root
-    namespace, _ = _split(root.tag)
-    letters = letters_of(root)
+    namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+    envelope = None
+    letters = []
+    for child in root:
+        tag: object = child.tag
+        if not isinstance(tag, str):
+            continue  # comments and processing instructions
+        if tag.endswith("}Envelope") or tag == "Envelope":
+            envelope = envelope if envelope is not None else child
+        elif not tag.endswith("Local_Elements"):
+            letters.append(child)
     kind = KIND_BY_LETTER.get(local_name(letters[0]), Kind.UNKNOWN) if letters else Kind.UNKNOWN
-    ctx = RuleContext(namespace)
+    checker = Checker(namespace, data)
     if document.mojibake:
-        ctx.add(
+        checker.add(
             ENCODING_MISMATCH,
             None,
             declared=document.encoding.upper(),
@@ -57,43 +53,45 @@ def validate_emessage(
             repaired=repair_mojibake(document.mojibake),
         )
     if namespace not in NAMESPACES:
-        ctx.add(NAMESPACE_UNKNOWN, root, namespace=namespace or "(intet / none)", known=", ".join(NAMESPACES))
-        return kind, ctx.issues
+        checker.add(
+            NAMESPACE_UNKNOWN, root, namespace=namespace or "(intet / none)", known=", ".join(NAMESPACES)
+        )
+        return kind, checker.issues
 
-    check_envelope(ctx, root, letters)
+    supported = []
     for letter in letters:
         letter_version = version(namespace, local_name(letter))
         if letter_version is None:
-            supported = sorted({v.letter for v in VERSIONS if v.namespace == namespace})
-            ctx.add(
+            known = sorted({v.letter for v in VERSIONS if v.namespace == namespace})
+            checker.add(
                 LETTER_UNSUPPORTED,
                 letter,
                 letter=local_name(letter),
                 namespace=namespace,
-                known=", ".join(supported),
+                known=", ".join(known),
             )
             if letter is letters[0]:
                 kind = Kind.UNKNOWN
             continue
-        check_letter(ctx, letter, letter_version)
-    if kind in (Kind.XCTL01, Kind.XCTL02, Kind.XCTL03):
-        code = root.find(ctx.q("Envelope", "AcknowledgementCode"))
-        if code is not None and code.text == "pluspositivkvitt":
-            ctx.add(ACK_CODE, code)
+        supported.append((letter, letter_version))
+    checker.document(root, envelope, supported, len(letters))
     if not data.isascii():
-        check_text_characters(ctx, root)
+        checker.characters(root, document.encoding)
 
     schema = schema_for(namespace, xsd_dir)
     if schema is None:
-        ctx.add(SCHEMA_NOT_FOUND, root, namespace=namespace, directory=str(xsd_dir))
+        checker.add(SCHEMA_NOT_FOUND, root, namespace=namespace, directory=str(xsd_dir))
         structural: list[Issue] = []
     else:
         structural = schema_issues(schema, root, mojibake=document.mojibake is not None)
-    # A business rule that names the real cause at an element replaces the schema's generic
-    # complaint about the same element.
-    explained = {(i.line, i.location) for i in ctx.issues if i.severity is Severity.ERROR}
-    issues = [i for i in structural if (i.line, i.location) not in explained] + ctx.issues
-    issues.sort(key=lambda i: i.line or 0)  # document-level issues (no line) first
+    issues = checker.issues
+    if structural:
+        # A business rule that names the real cause at an element replaces the schema's generic
+        # complaint about the same element.
+        explained = {(i.line, i.location) for i in issues if i.severity is Severity.ERROR}
+        issues = [i for i in structural if (i.line, i.location) not in explained] + issues
+    if len(issues) > 1:
+        issues.sort(key=lambda i: i.line or 0)  # document-level issues (no line) first
     return kind, issues
 
 

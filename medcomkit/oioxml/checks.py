@@ -1,0 +1,699 @@
+"""Running the OIOXML business rules over a parsed document, in one pass.
+
+Validation has to stay within a small factor of a bare schema check, so the checks walk each
+letter once with lxml's C-level tag filter (``iter(*tags)``) and decide per element; anything
+costly (formatted-text walks, CPR and EAN arithmetic) only runs where the bytes say it can
+matter. Rules that merely explain a schema error are applied by the schema translation instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from typing import cast
+
+from lxml import etree
+
+from .._lang import Bilingual
+from .._rule import Rule
+from ..identifiers import (
+    CprProblem,
+    GlnProblem,
+    _gln_problems,
+    cpr_problems,
+    gln_check_digit,
+    gln_problems,
+    replacement_kind,
+    sor_code_ok,
+)
+from ..report import Issue, Kind
+from . import rules as r
+from ._xml import element_path, line_of
+from .codes import EXPECTED_OBJECT_CODE
+from .namespaces import LetterVersion
+
+__all__ = ["Checker", "check_formatted_text", "explain_html", "sniff_file_type"]
+
+BLOCK_LIMIT = 3150
+TEXT_LIMIT = 31150
+MESSAGE_LIMIT = 100 * 1024 * 1024
+
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_UUID_HYPHENS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_TIMEZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+_ESCAPED_TAG = re.compile(r"<\s*/?\s*(?:Break|Space|Bold|Italic|Underline|Center|Right|FixedFont)\s*/?\s*>")
+_CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
+_NON_LATIN1 = re.compile("[^\x00-\xff]")
+
+# Elements the checks look at, per message type; everything else is the schema's business.
+# (lxml's C-level tag filter is far cheaper than reading every element's tag in Python.)
+_COMMON = ("Identifier", "IdentifierCode", "StatisticalCode", "Date", "EANIdentifier")
+_PATIENT = ("CivilRegistrationNumber", "AlternativeIdentifier")
+_FORMATTED = frozenset(
+    {
+        "Text01",
+        "RefuseText",
+        "Cave",
+        "Anamnesis",
+        "Examination",
+        "ActualMedicine",
+        "Supplementary",
+        "ClinicalReason",
+        "Information",
+    }
+)
+_WATCHED: dict[Kind, tuple[str, ...]] = {
+    Kind.XDIS91: (*_COMMON, *_PATIENT, "EpisodeOfCareIdentifier", "Subject", "Text01", "ObjectIdentifier"),
+    Kind.XBIN01: (*_COMMON, *_PATIENT, "BinaryObject", "SystemInformation"),
+    Kind.XREF01: (*_COMMON, *_PATIENT, "EpisodeOfCareIdentifier", "ObjectIdentifier", *sorted(_FORMATTED)),
+    Kind.XCTL01: (
+        *_COMMON,
+        "AcknowledgementCode",
+        "OriginalEmessage",
+        "OriginalLetter",
+        "RefuseCode",
+        "RefuseText",
+    ),
+}
+_WATCHED[Kind.XCTL02] = _WATCHED[Kind.XCTL03] = _WATCHED[Kind.XCTL01]
+_MEDCOM_FORMATTING = frozenset(
+    {"Break", "Space", "Bold", "Italic", "Underline", "Center", "Right", "FixedFont"}
+)
+_RECEIPTS = frozenset({Kind.XCTL01, Kind.XCTL02, Kind.XCTL03})
+_PARTIES = frozenset({"Sender", "Receiver", "AnswerCCReceiver", "CCReceiver", "Referrer"})
+
+
+@dataclass(frozen=True)
+class _Names:
+    """Clark names for one namespace, computed once."""
+
+    ns: str
+    watched: dict[Kind, tuple[str, ...]]  # Clark names of the elements checked, per message type
+    local: dict[str, str]  # Clark name -> local name
+
+    def __call__(self, name: str) -> str:
+        return f"{{{self.ns}}}{name}"
+
+
+@cache
+def _names(ns: str) -> _Names:
+    def clark(name: str) -> str:
+        return f"{{{ns}}}{name}"
+
+    everything = {n for names in _WATCHED.values() for n in names}
+    everything |= {*_PARTIES, "Letter", "Envelope", "IdentifierCode", "Contents"}
+    return _Names(
+        ns,
+        {kind: tuple(clark(n) for n in names) for kind, names in _WATCHED.items()},
+        {clark(n): n for n in everything},
+    )
+
+
+@dataclass
+class Checker:
+    """Business-rule issues for one Emessage."""
+
+    ns: str
+    data: bytes
+    issues: list[Issue] = field(default_factory=list)
+    _clark_prefix: str = field(init=False, repr=False)
+    _root_path: str = field(init=False, repr=False)
+
+    def add(self, check: Rule, element: etree._Element | None, **params: object) -> None:
+        if element is None:
+            self.issues.append(check.issue(None, None, **params))
+            return
+        tree = element.getroottree()
+        path = tree.getelementpath(element).replace(self._clark_prefix, "")
+        location = self._root_path if path == "." else f"{self._root_path}/{path}"
+        self.issues.append(check.issue(location, line_of(element), **params))
+
+    def __post_init__(self) -> None:
+        self._clark_prefix = f"{{{self.ns}}}"
+        self._root_path = "/Emessage"
+
+    # --- the envelope -----------------------------------------------------------------------------
+
+    def document(
+        self,
+        root: etree._Element,
+        envelope: etree._Element | None,
+        letters: list[tuple[etree._Element, LetterVersion]],
+        letter_count: int,
+    ) -> None:
+        """Check the envelope and every supported letter."""
+        if not letter_count:
+            self.add(r.NO_LETTER, root)
+        elif letter_count > 1:
+            self.add(r.SEVERAL_LETTERS, letters[1][0] if len(letters) > 1 else root, count=letter_count)
+        if len(letters) == 1 and len(root) == 2 and envelope is not None:
+            # The usual shape, Envelope plus one letter: one walk covers both.
+            self._letter(root, *letters[0])
+            return
+        if envelope is not None:
+            names = _names(self.ns)
+            identifier, date = names("Identifier"), names("Date")
+            for element in envelope.iter(identifier, date, names("AcknowledgementCode")):
+                if element.tag == identifier:
+                    self._alphanumeric(element, "Envelope/Identifier")
+                elif element.tag == date:
+                    self._date(element)
+                elif letters and letters[0][1].kind in _RECEIPTS:
+                    _check_receipt_acknowledgement(self, element)
+        for letter, version in letters:
+            self._letter(letter, letter, version)
+
+    def _letter(self, scope: etree._Element, letter: etree._Element, version: LetterVersion) -> None:
+        names = _names(self.ns)
+        state = _LetterState(self, names, version, len(self.data) > BLOCK_LIMIT)
+        handlers = _HANDLERS
+        local = names.local
+        for element in scope.iter(*names.watched[version.kind]):
+            handlers[local[element.tag]](state, element)
+        kind = version.kind
+        if kind is Kind.XDIS91:
+            self._xdis91_summary(letter, version, state.texts, state.has_subject, state.text_size)
+        elif kind is Kind.XBIN01:
+            self._xbin01_summary(letter, version, names, state.text_size)
+        elif kind in _RECEIPTS:
+            self._receipt_summary(state)
+        if kind in (Kind.XDIS91, Kind.XREF01) and state.object_ids:
+            self._reference_codes(letter, names)
+
+    # --- single values ----------------------------------------------------------------------------
+
+    def _alphanumeric(self, element: etree._Element, what: str) -> None:
+        if element.text and not _ALNUM.fullmatch(element.text):
+            self.add(r.IDENTIFIER_FORMAT, element, what=what, value=element.text)
+
+    def _date(self, element: etree._Element) -> None:
+        text = element.text
+        if text and len(text) > 10 and _TIMEZONE.search(text.strip()):
+            self.add(r.DATE_TIMEZONE, element, value=text.strip())
+
+    def _ean(self, element: etree._Element, *, vans_allowed: bool) -> None:
+        value = element.text
+        if not value:
+            return
+        problems = gln_problems(value)
+        if GlnProblem.FORMAT in problems:
+            if not (vans_allowed and value.isalnum()):
+                self.add(r.EAN_FORMAT, element, value=value)
+        elif problems:
+            self.add(r.EAN_CHECK_DIGIT, element, value=value, expected=gln_check_digit(value[:12]))
+
+    def _cpr(self, element: etree._Element) -> None:
+        if not element.text:
+            return
+        problems = cpr_problems(element.text)
+        if CprProblem.DATE in problems:
+            self.add(r.CPR_DATE, element, value=element.text)
+        if CprProblem.MODULUS11 in problems:
+            self.add(r.CPR_MODULUS11, element, value=element.text)
+
+    def _identifier_code(self, identifier: etree._Element | None, code: etree._Element | None) -> None:
+        if identifier is None or code is None or not identifier.text or not code.text:
+            return
+        expectation = _IDENTIFIER_EXPECTATIONS.get(code.text)
+        if expectation and not expectation[0](identifier.text):
+            self.add(
+                r.IDENTIFIER_CODE, identifier, value=identifier.text, code=code.text, expected=expectation[1]
+            )
+
+    def _object_id(self, element: etree._Element, seen: dict[str, etree._Element]) -> None:
+        if not element.text:
+            return
+        key = element.text.replace("-", "").lower()
+        if key in seen:
+            self.add(r.ATTACHMENT_ID_DUPLICATE, element, value=element.text)
+        seen[key] = element
+
+    def _object_code(self, code: etree._Element | None, extension: etree._Element | None) -> None:
+        if code is None or extension is None:
+            return
+        expected = EXPECTED_OBJECT_CODE.get(extension.text or "")
+        if expected and code.text != expected:
+            self.add(
+                r.OBJECT_CODE, code, code=code.text or "", extension=extension.text or "", expected=expected
+            )
+
+    def _binary_object(self, obj: etree._Element, object_ids: dict[str, etree._Element]) -> int:
+        """Check one XBIN01 BinaryObject; return its decoded size."""
+        fields = {child.tag.rpartition("}")[2]: child for child in obj if isinstance(child.tag, str)}
+        identifier = fields.get("ObjectIdentifier")
+        if identifier is not None:
+            self._object_id(identifier, object_ids)
+        self._object_code(fields.get("ObjectCode"), fields.get("ObjectExtensionCode"))
+        payload = fields.get("Object_Base64Encoded")
+        if payload is None:
+            return 0
+        text = payload.text or ""
+        data = decode_base64(text)
+        if data is None:
+            self.add(r.BASE64, payload, detail=_base64_problem(text))
+            return 0
+        size = fields.get("OriginalObjectSize")
+        declared = _int(size.text if size is not None else None)
+        if size is not None and declared is not None and declared != len(data):
+            self.add(r.OBJECT_SIZE, size, declared=declared, actual=len(data))
+        extension = fields.get("ObjectExtensionCode")
+        if extension is not None and extension.text:
+            actual = _content_mismatch(extension.text, data)
+            if actual is not None:
+                self.add(r.CONTENT_TYPE, payload, extension=extension.text, actual=actual)
+        return len(data)
+
+    # --- per message type -------------------------------------------------------------------------
+
+    def _xdis91_summary(
+        self,
+        letter: etree._Element,
+        version: LetterVersion,
+        texts: list[etree._Element],
+        subject: bool,
+        size: int,
+    ) -> None:
+        if version.version_code != "XD9133L" and not subject:
+            self.add(r.SUBJECT_MISSING, letter)
+        if not any((text.text and text.text.strip()) or len(text) for text in texts):
+            self.add(r.TEXT_MISSING, letter)
+        if size > TEXT_LIMIT:
+            self.add(r.TEXT_SIZE, texts[0], size=size)
+
+    def _reference_codes(self, letter: etree._Element, names: _Names) -> None:
+        for binary in letter.iter(names("BIN")):
+            self._object_code(
+                next(binary.iterchildren(names("ObjectCode")), None),
+                next(binary.iterchildren(names("ObjectExtensionCode")), None),
+            )
+
+    def _xbin01_summary(
+        self, letter: etree._Element, version: LetterVersion, names: _Names, size: int
+    ) -> None:
+        if version.version_code == "XB0130X":
+            sender = next(letter.iterchildren(names("Sender")), None)
+            if sender is not None:
+                present = {child.tag for child in sender}
+                missing = [
+                    n for n in ("StreetName", "DistrictName", "PostCodeIdentifier") if names(n) not in present
+                ]
+                if missing:
+                    self.add(r.SENDER_ADDRESS, sender, missing=", ".join(missing))
+        if size > MESSAGE_LIMIT:
+            self.add(r.TOTAL_SIZE, letter, size=size)
+
+    def _receipt_summary(self, state: _LetterState) -> None:
+        eans, kind, original = state.receipt_eans, state.kind, state.original
+        receiver, original_sender = eans.get("Receiver"), eans.get("OriginalSender")
+        if receiver is not None and original_sender is not None and receiver.text != original_sender.text:
+            self.add(
+                r.RECEIPT_PARTIES,
+                receiver,
+                field="Receiver",
+                value=receiver.text or "",
+                expected_field=Bilingual("OriginalSender", "OriginalSender"),
+                expected=original_sender.text or "",
+            )
+        sender, original_receiver = eans.get("Sender"), eans.get("OriginalReceiver")
+        if (
+            kind is not Kind.XCTL01
+            and sender is not None
+            and original_receiver is not None
+            and sender.text != original_receiver.text
+        ):
+            self.add(
+                r.RECEIPT_PARTIES,
+                sender,
+                field="Sender",
+                value=sender.text or "",
+                expected_field=Bilingual("OriginalReceiver", "OriginalReceiver"),
+                expected=original_receiver.text or "",
+            )
+        if kind is Kind.XCTL03 and not state.original_letters and original is not None:
+            self.add(r.RECEIPT_NO_LETTERS, original)
+        if kind is not Kind.XCTL03 and not state.refusals and original is not None:
+            self.add(r.RECEIPT_NO_REASON, original)
+
+    # --- whole document ---------------------------------------------------------------------------
+
+    def characters(self, root: etree._Element, encoding: str) -> None:
+        """Warn once about a character outside ISO-8859-1 (EDIFACT cannot carry it)."""
+        data = self.data
+        suspicious = (
+            (encoding in ("utf-8", "utf8") and not _latin1_only(data))
+            or (
+                b"&" in data  # single-byte search is memchr-fast; "&#" on its own is not
+                and b"&#" in data
+                and any(
+                    int(v[1:], 16) > 0xFF if v[:1] == b"x" else int(v) > 0xFF
+                    for v in _CHARACTER_REFERENCE.findall(data)
+                )
+            )
+        )
+        if not suspicious:
+            return
+        for text in root.itertext():
+            match = _NON_LATIN1.search(str(text))
+            if match:
+                self.add(r.NON_LATIN1, None, char=match.group(), code=ord(match.group()))
+                return
+
+
+class _LetterState:
+    """What the checks collect while walking one letter."""
+
+    __slots__ = (
+        "checker",
+        "escaped",
+        "has_subject",
+        "identifier",
+        "kind",
+        "long_text",
+        "names",
+        "object_ids",
+        "original",
+        "original_letters",
+        "receipt",
+        "receipt_eans",
+        "refusals",
+        "text_size",
+        "texts",
+        "version",
+    )
+
+    def __init__(self, checker: Checker, names: _Names, version: LetterVersion, long_text: bool) -> None:
+        self.checker = checker
+        self.names = names
+        self.version = version
+        self.kind = version.kind
+        self.receipt = version.kind in _RECEIPTS
+        self.identifier = names("Identifier")
+        self.long_text = long_text
+        self.escaped: bool | None = None
+        self.receipt_eans: dict[str, etree._Element] = {}
+        self.object_ids: dict[str, etree._Element] = {}
+        self.texts: list[etree._Element] = []
+        self.original: etree._Element | None = None
+        self.has_subject = False
+        self.original_letters = 0
+        self.refusals = 0
+        self.text_size = 0
+
+
+def _on_identifier(state: _LetterState, element: etree._Element) -> None:
+    # Envelope and letter ids must be alphanumeric; only a value that is not needs its place known.
+    text = element.text
+    if text and not _ALNUM.fullmatch(text):
+        parent = state.names.local.get(element.getparent().tag)  # type: ignore[union-attr]
+        if parent == "Letter" or parent == "Envelope":
+            state.checker.add(r.IDENTIFIER_FORMAT, element, what=f"{parent}/Identifier", value=text)
+
+
+def _on_identifier_code(state: _LetterState, element: etree._Element) -> None:
+    identifier = element.getprevious()
+    if identifier is not None and identifier.tag == state.identifier:
+        state.checker._identifier_code(identifier, element)
+
+
+def _on_ean(state: _LetterState, element: etree._Element) -> None:
+    value = element.text
+    if state.receipt:
+        party = state.names.local.get(element.getparent().tag, "")  # type: ignore[union-attr]
+        state.receipt_eans[party] = element
+        if value and _gln_problems(value):
+            state.checker._ean(element, vans_allowed=state.kind is Kind.XCTL01 and party == "Sender")
+    elif value and _gln_problems(value):
+        state.checker._ean(element, vans_allowed=False)
+
+
+def _on_statistical_code(state: _LetterState, element: etree._Element) -> None:
+    expected = state.version.statistical_code
+    if (element.text or "") != expected:
+        state.checker.add(r.STATISTICAL_CODE, element, value=element.text or "", expected=expected)
+
+
+def _on_replacement_cpr(state: _LetterState, element: etree._Element) -> None:
+    if element.text and replacement_kind(element.text) is None:
+        state.checker.add(r.REPLACEMENT_CPR, element, value=element.text)
+
+
+def _on_episode(state: _LetterState, element: etree._Element) -> None:
+    text = element.text
+    if text and "-" in text and _UUID_HYPHENS.fullmatch(text.strip()):
+        state.checker.add(r.EPISODE_HYPHENS, element, value=text)
+
+
+def _on_subject(state: _LetterState, element: etree._Element) -> None:
+    state.has_subject = True
+
+
+def _on_formatted(state: _LetterState, element: etree._Element) -> None:
+    name = element.tag.rpartition("}")[2]
+    if name == "Text01":
+        state.texts.append(element)
+    elif name == "RefuseText":
+        state.refusals += 1
+    if state.escaped is None:  # decided once, when the first formatted text turns up
+        data = state.checker.data
+        state.escaped = (b"&" in data and b"&lt;" in data) or (b"!" in data and b"<![CDATA[" in data)
+    if state.long_text or state.escaped:
+        size = check_formatted_text(state.checker, element, escaped=state.escaped)
+        if name == "Text01":
+            state.text_size += size
+            if size > BLOCK_LIMIT:
+                state.checker.add(r.BLOCK_SIZE, element, size=size)
+
+
+def _on_object_identifier(state: _LetterState, element: etree._Element) -> None:
+    state.checker._object_id(element, state.object_ids)
+
+
+def _on_binary_object(state: _LetterState, element: etree._Element) -> None:
+    state.text_size += state.checker._binary_object(element, state.object_ids)
+
+
+def _on_system_information(state: _LetterState, element: etree._Element) -> None:
+    following = element.getnext()
+    if following is None or following.tag != state.names("Contents"):
+        state.checker.add(r.SYSTEM_CONTENTS, element)
+
+
+def _check_receipt_acknowledgement(checker: Checker, element: etree._Element) -> None:
+    if element.text == "pluspositivkvitt":
+        checker.add(r.ACK_CODE, element)
+
+
+def _on_acknowledgement_code(state: _LetterState, element: etree._Element) -> None:
+    _check_receipt_acknowledgement(state.checker, element)
+
+
+def _on_original(state: _LetterState, element: etree._Element) -> None:
+    state.original = element
+
+
+def _on_original_letter(state: _LetterState, element: etree._Element) -> None:
+    state.original_letters += 1
+
+
+def _on_refuse_code(state: _LetterState, element: etree._Element) -> None:
+    state.refusals += 1
+
+
+# One small function per watched element: a dict lookup is cheaper than a chain of comparisons.
+_HANDLERS: dict[str, Callable[[_LetterState, etree._Element], None]] = {
+    "Identifier": _on_identifier,
+    "IdentifierCode": _on_identifier_code,
+    "EANIdentifier": _on_ean,
+    "Date": lambda state, element: state.checker._date(element),
+    "StatisticalCode": _on_statistical_code,
+    "CivilRegistrationNumber": lambda state, element: state.checker._cpr(element),
+    "AlternativeIdentifier": _on_replacement_cpr,
+    "EpisodeOfCareIdentifier": _on_episode,
+    "Subject": _on_subject,
+    **dict.fromkeys(_FORMATTED, _on_formatted),
+    "ObjectIdentifier": _on_object_identifier,
+    "BinaryObject": _on_binary_object,
+    "SystemInformation": _on_system_information,
+    "AcknowledgementCode": _on_acknowledgement_code,
+    "OriginalEmessage": _on_original,
+    "OriginalLetter": _on_original_letter,
+    "RefuseCode": _on_refuse_code,
+}
+
+
+def explain_html(element: etree._Element) -> Issue | None:
+    """The ``oioxml.formatted-text-html`` issue when ``element`` is HTML inside formatted text.
+
+    Called for the element a schema check found unexpected; it counts every element of the same
+    name in that text, since the schema reports only the first.
+    """
+    name = element.tag.rpartition("}")[2] if isinstance(element.tag, str) else ""
+    fix = r.HTML_FIX.get(name.lower())
+    if fix is None or name in _MEDCOM_FORMATTING:
+        return None
+    field_element = next((a for a in element.iterancestors() if a.tag.rpartition("}")[2] in _FORMATTED), None)
+    if field_element is None:
+        return None
+    count = sum(1 for node in field_element.iter(element.tag))
+    times = (
+        Bilingual(f" ({count} gange i denne tekst)", f" ({count} times in this text)") if count > 1 else ""
+    )
+    return r.HTML_IN_TEXT.issue(
+        element_path(element), line_of(element), tag=name, fix=Bilingual(*fix), times=times
+    )
+
+
+_TEXT_LENGTH = etree.XPath(
+    "string-length(.) + count(.//*[local-name() = 'Break' or local-name() = 'Space'])", smart_strings=False
+)
+
+
+def _latin1_only(utf8: bytes) -> bool:
+    """True when UTF-8 bytes hold no character above U+00FF (encoding to Latin-1 is C-fast)."""
+    try:
+        utf8.decode("utf-8").encode("latin-1")
+    except UnicodeError:
+        return False
+    return True
+
+
+def decode_base64(text: str) -> bytes | None:
+    """The bytes of line-wrapped base64 text, or ``None`` when it is not valid base64.
+
+    Decoding leniently skips whitespace in C; any other character it had to skip, or a padding
+    error, shows up as a length that does not fit the number of characters.
+    """
+    try:
+        data = binascii.a2b_base64(text)
+    except (binascii.Error, ValueError):
+        return None
+    # Wrapped base64 has newlines only (XML parsing turns CR LF into LF); count other space
+    # characters only if the length does not add up without them.
+    characters = len(text) - text.count("\n")
+    if characters % 4 or len(data) < characters // 4 * 3 - 2:
+        characters -= sum(text.count(space) for space in " \t\r")
+    padding = 0
+    stripped = text.rstrip(" \t\r\n")
+    if stripped.endswith("=="):
+        padding = 2
+    elif stripped.endswith("="):
+        padding = 1
+    if characters % 4 or len(data) != characters // 4 * 3 - padding:
+        return None
+    return data
+
+
+def _base64_problem(text: str) -> str:
+    """What a strict decoder says about invalid base64 (for the message)."""
+    try:
+        base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError) as error:
+        return str(error)
+    return "invalid padding or characters"
+
+
+def check_formatted_text(checker: Checker, field_element: etree._Element, *, escaped: bool = True) -> int:
+    """Check one formatted-text field (escaped markup); return its length as MedCom counts it."""
+    if not escaped:  # only the length is wanted: let libxml2 count
+        return int(cast(float, _TEXT_LENGTH(field_element)))
+    size = len(field_element.text or "")
+    sample = _escaped_sample(field_element.text) if escaped else None
+    for node in field_element.iterdescendants():
+        tag = node.tag
+        if isinstance(tag, str) and tag.endswith(("}Break", "}Space")):
+            size += 1
+        size += len(node.text or "") + len(node.tail or "")
+        if escaped and sample is None:
+            sample = _escaped_sample(node.text) or _escaped_sample(node.tail)
+    if sample:
+        checker.add(r.ESCAPED_MARKUP, field_element, sample=sample)
+    return size
+
+
+def _escaped_sample(text: str | None) -> str | None:
+    if not text or "<" not in text:
+        return None
+    match = _ESCAPED_TAG.search(text)
+    return match.group(0) if match else None
+
+
+_IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {
+    "lokationsnummer": (
+        lambda v: GlnProblem.FORMAT not in gln_problems(v),
+        Bilingual("et 13-cifret lokationsnummer (GLN)", "a 13-digit location number (GLN)"),
+    ),
+    "ydernummer": (
+        lambda v: len(v) == 6 and v.isdigit(),
+        Bilingual("et 6-cifret ydernummer", "a 6-digit provider number"),
+    ),
+    "sygehusafdelingsnummer": (
+        lambda v: len(v) == 7,
+        Bilingual("en 7-tegns SKS-afdelingskode", "a 7-character SKS department code"),
+    ),
+    "kommunenummer": (
+        lambda v: len(v) == 3 and v.isdigit(),
+        Bilingual("et 3-cifret kommunenummer", "a 3-digit municipality number"),
+    ),
+    "sorkode": (sor_code_ok, Bilingual("en SOR-kode (mindst 11 cifre)", "a SOR code (at least 11 digits)")),
+}
+
+# File signatures, to compare with the declared ObjectExtensionCode.
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"BM", "bmp"),
+    (b"PK\x03\x04", "zip"),
+    (b"\x1f\x8b", "gzip"),
+    (b"{\\rtf", "rtf"),
+    (b"\xd0\xcf\x11\xe0", "doc"),
+    (b"MZ", "exe"),
+    (b"RIFF", "wav"),
+)
+_SIGNED_TYPES = frozenset(name for _, name in _SIGNATURES)
+_SIGNATURE_FAMILIES: dict[str, frozenset[str]] = {
+    "zip": frozenset({"zip", "doc", "xls", "plo", "fnx", "bin", "inh"}),  # Office Open XML is a zip
+    "doc": frozenset({"doc", "xls"}),
+    "wav": frozenset({"wav", "avi", "rmi"}),
+    "gzip": frozenset({"bin", "zip", "inh"}),
+    "exe": frozenset({"exe", "com"}),
+}
+
+
+def sniff_file_type(data: bytes) -> str | None:
+    """The file type the first bytes reveal (``pdf``, ``png`` …), or ``None`` when unknown."""
+    for signature, name in _SIGNATURES:
+        if data.startswith(signature):
+            return name
+    return None
+
+
+def _content_mismatch(declared: str, data: bytes) -> Bilingual | None:
+    """What the content really is, when it contradicts the declared file type; else ``None``."""
+    actual = sniff_file_type(data)
+    if actual is None:
+        # Binary formats must show their signature; text formats have none to check.
+        if declared in _SIGNED_TYPES:
+            return Bilingual(
+                f"noget andet (den mangler {declared}-filens signatur)",
+                f"something else (it lacks the {declared} file signature)",
+            )
+        return None
+    if actual == declared or declared in _SIGNATURE_FAMILIES.get(actual, frozenset()):
+        return None
+    return Bilingual(f"en {actual}-fil", f"a {actual} file")
+
+
+def _int(text: str | None) -> int | None:
+    try:
+        return int(text.strip()) if text else None
+    except ValueError:
+        return None

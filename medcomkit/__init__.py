@@ -15,6 +15,7 @@ from .model import (
     AttachmentMessage,
     Author,
     CareMessage,
+    CareTeam,
     Envelope,
     EpisodeStatus,
     LetterStatus,
@@ -24,19 +25,23 @@ from .model import (
     Patient,
     PersonId,
     PersonIdKind,
+    Phone,
     Priority,
     Receipt,
     ReceiptKind,
     ReceiptLetter,
     RefuseReason,
     TextSegment,
+    ThreadEvent,
 )
 from .oioxml.common import new_letter_id
 from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
-from .oioxml.xctl import build_xctl, match_receipt, receipt_for, receipt_matches
+from .oioxml.xctl import build_xctl
 from .oioxml.xdis91 import build_xdis91
 from .parsing import Message, parse, parse_all
+from .receipts import match_receipt, receipt_for, receipt_matches
 from .report import Issue, IssueType, Kind, Report, Severity
+from .thread import Thread, forward, group_threads, reply
 from .validation import validate, validate_bytes
 
 __version__ = "0.1.0"
@@ -62,6 +67,7 @@ __all__ = [
     "Bilingual",
     "BuildError",
     "CareMessage",
+    "CareTeam",
     "Envelope",
     "EpisodeStatus",
     "Issue",
@@ -78,6 +84,7 @@ __all__ = [
     "Patient",
     "PersonId",
     "PersonIdKind",
+    "Phone",
     "Priority",
     "Receipt",
     "ReceiptKind",
@@ -88,11 +95,15 @@ __all__ = [
     "Severity",
     "SourceError",
     "TextSegment",
+    "Thread",
+    "ThreadEvent",
     "__version__",
     "attachments_for",
     "build_xbin01",
     "build_xctl",
     "build_xdis91",
+    "forward",
+    "group_threads",
     "join_attachments",
     "match_receipt",
     "new_letter_id",
@@ -100,6 +111,7 @@ __all__ = [
     "parse_all",
     "receipt_for",
     "receipt_matches",
+    "reply",
     "rules",
     "validate",
     "validate_bytes",

@@ -22,6 +22,7 @@ __all__ = [
     "AttachmentMessage",
     "Author",
     "CareMessage",
+    "CareTeam",
     "Envelope",
     "EpisodeStatus",
     "LetterStatus",
@@ -31,12 +32,14 @@ __all__ = [
     "Patient",
     "PersonId",
     "PersonIdKind",
+    "Phone",
     "Priority",
     "Receipt",
     "ReceiptKind",
     "ReceiptLetter",
     "RefuseReason",
     "TextSegment",
+    "ThreadEvent",
 ]
 
 
@@ -87,8 +90,9 @@ class Activity(StrEnum):
 
 
 class ReceiptKind(StrEnum):
-    POSITIVE = "positive"  # XCTL03
-    NEGATIVE = "negative"  # XCTL02, from the receiving system
+    POSITIVE = "positive"  # XCTL03, FHIR ok
+    NEGATIVE = "negative"  # XCTL02 from the receiving system, FHIR fatal-error
+    TRANSIENT = "transient"  # FHIR transient-error: try again later (XCTL02 in OIOXML)
     VANS_NEGATIVE = "vans-negative"  # XCTL01, from the VANS provider
 
 
@@ -130,8 +134,19 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class PersonId:
+    """A CPR number or a replacement CPR; ``system`` names the replacement kind where known (FHIR)."""
+
     kind: PersonIdKind
     value: str
+    system: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phone:
+    """A telephone number; ``use`` is ``mobile``, ``work`` or ``home`` when known."""
+
+    number: str
+    use: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,15 +156,36 @@ class Patient:
     given_name: str | None = None
     address: Address | None = None
     occupation: str | None = None
+    other_identifiers: tuple[PersonId, ...] = ()  # FHIR allows one of each kind of CPR
+    phones: tuple[Phone, ...] = ()
+    email: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Author:
-    """The person behind a text segment or attachment (FHIR signature)."""
+    """The person behind a text segment or attachment (FHIR PractitionerRole and Practitioner).
 
-    name: str | None = None
+    ``role`` is a code from MedCom's practitioner roles (``sygeplejerske``); ``role_text`` a role
+    in free text when no code fits.
+    """
+
+    given_name: str | None = None
+    family_name: str | None = None
     role: str | None = None
+    role_text: str | None = None
     phone: str | None = None
+
+    @property
+    def name(self) -> str:
+        return " ".join(part for part in (self.given_name, self.family_name) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class CareTeam:
+    """A team as specific sender or recipient (FHIR CareTeam), e.g. «Hjemmeplejen, team Nord»."""
+
+    name: str
+    organisation: Organisation | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +216,10 @@ class Attachment:
     data: bytes | None = None
     url: str | None = None
     supplementary: bool = False
+    media_type: str | None = None  # MIME type, as FHIR writes it (application/pdf)
+    added: datetime | None = None  # when it was added to the thread (FHIR payload date)
+    author: Author | None = None
+    created: datetime | None = None  # when the file itself was made
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,10 +233,28 @@ class Envelope:
 
 @dataclass(frozen=True, slots=True)
 class MessageRef:
-    """A pointer to an earlier message (what a reply or forward answers)."""
+    """A pointer to an earlier message (what a reply or forward answers).
+
+    For a FHIR predecessor ``message_id`` is its MessageHeader id; for an OIOXML or EDIFACT
+    predecessor it is the letter id, and ``sender_ean`` is the location number it came from.
+    """
 
     message_id: str
     sender_ean: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreadEvent:
+    """One earlier message in a thread, as FHIR records it in a Provenance: who sent which
+    message when, doing what, and which text segments and attachments it added."""
+
+    message_id: str
+    activity: Activity
+    sender: Organisation
+    occurred: datetime
+    previous: MessageRef | None = None
+    payload_ids: tuple[str, ...] = ()
+    recorded: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,6 +278,10 @@ class CareMessage:
     topic: str | None = None
     category: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    episode_of_care_system: str | None = None
+    specific_sender: Author | CareTeam | None = None
+    specific_recipient: Author | CareTeam | None = None
+    history: tuple[ThreadEvent, ...] = ()  # the thread's earlier messages, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,26 +300,34 @@ class AttachmentMessage:
 
 @dataclass(frozen=True, slots=True)
 class ReceiptLetter:
-    """One acknowledged letter within a receipt."""
+    """One acknowledged letter within a receipt; ``version_code`` is the OIOXML VersionCode."""
 
     letter_id: str
-    version_code: str
+    version_code: str | None = None
     refuse_reason: RefuseReason | None = None
     refuse_text: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """A receipt (XCTL01/02/03) for an envelope and the letters it carried."""
+    """A receipt for a message: OIOXML XCTL01/02/03 or a FHIR Acknowledgement.
+
+    OIOXML receipts name parties by location number only, so their organisations carry just
+    the EAN. A FHIR Acknowledgement answers one message (``letters`` holds its MessageHeader id),
+    carries that message's latest Provenance (``acknowledged``) and may give an issue-details
+    code from MedCom's acknowledgement codes (``detail_code``).
+    """
 
     kind: ReceiptKind
     envelope: Envelope
     message_id: str
-    sender_ean: str
-    receiver_ean: str
-    original_envelope_id: str
-    original_sender_ean: str
-    original_receiver_ean: str
+    sender: Organisation
+    receiver: Organisation
+    original_sender: Organisation
+    original_receiver: Organisation
+    original_envelope_id: str | None = None
     letters: tuple[ReceiptLetter, ...] = ()
     refuse_reason: RefuseReason | None = None
     refuse_text: str | None = None
+    detail_code: str | None = None
+    acknowledged: ThreadEvent | None = None

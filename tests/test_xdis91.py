@@ -62,7 +62,7 @@ def test_text_beyond_ten_blocks_is_a_clear_error() -> None:
         ({"category": "other"}, "category"),
         ({"thread_id": "urn:uuid:1"}, "thread_id"),
         ({"segments": (TextSegment("a"), TextSegment("b"))}, "2 text segments"),
-        ({"segments": (TextSegment("a", author=Author(name="Sara")),)}, "segment author"),
+        ({"segments": (TextSegment("a", author=Author(given_name="Sara")),)}, "segment author"),
     ],
 )
 def test_builder_refuses_what_xdis91_cannot_carry(change: dict[str, object], lost: str) -> None:

@@ -36,6 +36,7 @@ REFUSE_REASON: dict[str, RefuseReason] = {
 RECEIPT_LETTERS: dict[ReceiptKind, tuple[str, str]] = {
     ReceiptKind.VANS_NEGATIVE: ("NegativeVansReceipt", "XC0130Q"),
     ReceiptKind.NEGATIVE: ("NegativeReceipt", "XC0230Q"),
+    ReceiptKind.TRANSIENT: ("NegativeReceipt", "XC0230Q"),  # OIOXML has no "try again later"
     ReceiptKind.POSITIVE: ("PositiveReceipt", "XC0330Q"),
 }
 

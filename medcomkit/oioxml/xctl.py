@@ -2,35 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
-
 from lxml import etree
 
 from .._errors import BuildError
 from .._lang import Bilingual
 from ..markup import BREAKABLE, to_runs
 from ..model import (
-    AttachmentMessage,
-    CareMessage,
     Envelope,
+    Organisation,
     Receipt,
     ReceiptKind,
     ReceiptLetter,
     RefuseReason,
 )
-from ._xml import line_of, new_root, now_local
+from ._xml import line_of, new_root
 from .codes import RECEIPT_LETTERS, REFUSE_REASON, reverse
-from .common import Reader, Writer, new_letter_id, serialise
+from .common import Reader, Writer, serialise
 from .formatted import read_formatted
 from .namespaces import KIND_BY_LETTER, NS_2005
 from .xdis91 import code_value
 
-__all__ = ["build_xctl", "read_xctl", "receipt_for", "receipt_matches"]
+__all__ = ["build_xctl", "read_xctl"]
 
 _REFUSE_CODES = reverse(REFUSE_REASON)
-_KIND_BY_LETTER = {letter: kind for kind, (letter, _) in RECEIPT_LETTERS.items()}
-_DEFAULT_VERSION = {CareMessage: "XD9134L", AttachmentMessage: "XB0131X"}
+_KIND_BY_LETTER = {
+    letter: kind for kind, (letter, _) in RECEIPT_LETTERS.items() if kind is not ReceiptKind.TRANSIENT
+}
 
 
 def read_xctl(root: etree._Element, letter: etree._Element, ns: str) -> Receipt:
@@ -66,11 +63,11 @@ def read_xctl(root: etree._Element, letter: etree._Element, ns: str) -> Receipt:
             positive_receipt=read.optional(envelope_element, "AcknowledgementCode") == "pluspositivkvitt",
         ),
         message_id=read.text(head, "Identifier"),
-        sender_ean=read.text(letter, "Sender", "EANIdentifier"),
-        receiver_ean=read.text(letter, "Receiver", "EANIdentifier"),
+        sender=Organisation(read.text(letter, "Sender", "EANIdentifier")),
+        receiver=Organisation(read.text(letter, "Receiver", "EANIdentifier")),
         original_envelope_id=read.text(original, "OriginalEnvelopeIdentifier"),
-        original_sender_ean=read.text(original, "OriginalSender", "EANIdentifier"),
-        original_receiver_ean=read.text(original, "OriginalReceiver", "EANIdentifier"),
+        original_sender=Organisation(read.text(original, "OriginalSender", "EANIdentifier")),
+        original_receiver=Organisation(read.text(original, "OriginalReceiver", "EANIdentifier")),
         letters=letters,
         refuse_reason=reason(original),
         refuse_text=text(original),
@@ -91,6 +88,24 @@ def build_xctl(receipt: Receipt, *, encoding: str = "ISO-8859-1", check: bool = 
                 "A positive receipt cannot carry a refusal reason.",
             ),
         )
+    missing = [
+        name
+        for name, absent in (
+            ("original_envelope_id", receipt.original_envelope_id is None),
+            ("letters[].version_code", any(item.version_code is None for item in receipt.letters)),
+        )
+        if absent
+    ]
+    if missing:
+        raise BuildError(
+            "xctl.build-missing",
+            Bilingual(
+                f"En XCTL-kvittering skal have {', '.join(missing)} "
+                "(den oprindelige kuvert og brevenes version).",
+                f"An XCTL receipt needs {', '.join(missing)} "
+                "(the original envelope and the letters' versions).",
+            ),
+        )
     ns = NS_2005
     write = Writer(ns)
     root = new_root(ns)
@@ -101,12 +116,12 @@ def build_xctl(receipt: Receipt, *, encoding: str = "ISO-8859-1", check: bool = 
     write.element(head, "Identifier", receipt.message_id)
     write.element(head, "VersionCode", version_code)
     write.element(head, "StatisticalCode", KIND_BY_LETTER[letter_name].value)
-    write.element(write.element(letter, "Sender"), "EANIdentifier", receipt.sender_ean)
-    write.element(write.element(letter, "Receiver"), "EANIdentifier", receipt.receiver_ean)
+    write.element(write.element(letter, "Sender"), "EANIdentifier", receipt.sender.ean)
+    write.element(write.element(letter, "Receiver"), "EANIdentifier", receipt.receiver.ean)
     original = write.element(letter, "OriginalEmessage")
-    write.element(original, "OriginalEnvelopeIdentifier", receipt.original_envelope_id)
-    write.element(write.element(original, "OriginalSender"), "EANIdentifier", receipt.original_sender_ean)
-    write.element(write.element(original, "OriginalReceiver"), "EANIdentifier", receipt.original_receiver_ean)
+    write.element(original, "OriginalEnvelopeIdentifier", receipt.original_envelope_id or "")
+    write.element(write.element(original, "OriginalSender"), "EANIdentifier", receipt.original_sender.ean)
+    write.element(write.element(original, "OriginalReceiver"), "EANIdentifier", receipt.original_receiver.ean)
     formatted = []
 
     def refusal(parent: etree._Element, reason: RefuseReason | None, text: str | None) -> None:
@@ -119,7 +134,7 @@ def build_xctl(receipt: Receipt, *, encoding: str = "ISO-8859-1", check: bool = 
     for item in receipt.letters:
         element = write.element(original, "OriginalLetter")
         write.element(element, "OriginalLetterIdentifier", item.letter_id)
-        write.element(element, "OriginalVersionCode", item.version_code)
+        write.element(element, "OriginalVersionCode", item.version_code or "")
         refusal(element, item.refuse_reason, item.refuse_text)
     data = serialise(root, encoding, formatted, ns)
     if check:
@@ -127,60 +142,3 @@ def build_xctl(receipt: Receipt, *, encoding: str = "ISO-8859-1", check: bool = 
 
         raise_if_invalid(data, KIND_BY_LETTER[letter_name].value)
     return data
-
-
-def receipt_for(
-    message: CareMessage | AttachmentMessage,
-    *,
-    kind: ReceiptKind = ReceiptKind.POSITIVE,
-    reason: RefuseReason | None = None,
-    text: str | None = None,
-    version_code: str | None = None,
-    sent: datetime | None = None,
-    message_id: str | None = None,
-    envelope_id: str | None = None,
-) -> Receipt:
-    """The receipt the receiver of ``message`` sends back.
-
-    A negative receipt gives its reason on the letter. ``version_code`` is the received letter's
-    VersionCode (XD9134L for a korrespondancemeddelelse, XB0131X for an XBIN01 by default).
-    """
-    if kind is not ReceiptKind.POSITIVE and reason is None and text is None:
-        reason = RefuseReason.UNSPECIFIED
-    return Receipt(
-        kind=kind,
-        envelope=Envelope(
-            identifier=envelope_id or new_letter_id(),
-            sent=sent or now_local(),
-            positive_receipt=False,
-        ),
-        message_id=message_id or new_letter_id(),
-        sender_ean=message.receiver.ean,
-        receiver_ean=message.sender.ean,
-        original_envelope_id=message.envelope.identifier,
-        original_sender_ean=message.sender.ean,
-        original_receiver_ean=message.receiver.ean,
-        letters=(
-            ReceiptLetter(
-                letter_id=message.message_id,
-                version_code=version_code or _DEFAULT_VERSION[type(message)],
-                refuse_reason=reason,
-                refuse_text=text,
-            ),
-        ),
-    )
-
-
-def receipt_matches(receipt: Receipt, message: CareMessage | AttachmentMessage) -> bool:
-    """True when ``receipt`` answers ``message``: same envelope id, and, when the receipt lists
-    letters, the message's letter id among them (OS2korrespondance and MedCom match this way)."""
-    if receipt.original_envelope_id != message.envelope.identifier:
-        return False
-    return not receipt.letters or any(item.letter_id == message.message_id for item in receipt.letters)
-
-
-def match_receipt(
-    receipt: Receipt, messages: Iterable[CareMessage | AttachmentMessage]
-) -> CareMessage | AttachmentMessage | None:
-    """The sent message a receipt answers, if it is among ``messages``."""
-    return next((m for m in messages if receipt_matches(receipt, m)), None)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Mapping
 from pathlib import Path
 
+import nbformat
 import pytest
+from mkdocs.utils.yaml import yaml_load
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -24,3 +34,127 @@ def oioxml_examples() -> list[Path]:
     if not OIOXML_EXAMPLES.is_dir():
         return []
     return sorted(p for p in OIOXML_EXAMPLES.rglob("*.xml") if "vansenvelope" not in p.parts)
+
+
+# --- notebooks and the documentation site -------------------------------------------------------
+
+NOTEBOOKS = ROOT / "notebooks"
+DOCS = ROOT / "docs"
+MKDOCS_YML = ROOT / "mkdocs.yml"
+SITE_VENDOR = (DOCS / "vendor" / "mermaid.min.js", DOCS / "vendor" / "iframe-worker-shim" / "index.js")
+CELL_TIMEOUT = 120  # seconds per cell; a hanging cell fails instead of stalling CI
+SITE_BUILD_TIMEOUT = 600
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_H1 = re.compile(r"^# +(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def notebooks() -> list[Path]:
+    """The miniguides, in the order their file names give."""
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)
+    return nb
+
+
+def first_heading(nb: nbformat.NotebookNode) -> str | None:
+    """The text of the first ``#`` heading in a Markdown cell; mkdocs-jupyter titles the page by it."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and (m := _H1.search(cell.source)):
+            return m[1]
+    return None
+
+
+class NotebookCellFailed(AssertionError):
+    """A notebook cell raised or timed out; the message has the cell's source and the error."""
+
+
+def execute_notebook(path: Path, *, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
+    """Run every cell of ``path`` in a fresh ``python3`` kernel, in the notebook's own folder."""
+    nb = read_notebook(path)
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    try:
+        client.execute()
+    except CellTimeoutError as exc:
+        raise NotebookCellFailed(f"{path.name}: a cell ran longer than {timeout} s\n{exc}") from None
+    except CellExecutionError as exc:
+        raise NotebookCellFailed(_describe_failure(path, nb, exc)) from None
+    return nb
+
+
+def _describe_failure(path: Path, nb: nbformat.NotebookNode, exc: CellExecutionError) -> str:
+    for index, cell in enumerate(nb.cells):
+        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
+        if errors:
+            traceback = _ANSI.sub("", "\n".join(errors[0].traceback))
+            return (
+                f"{path.name}: cell {index} raised {exc.ename}: {exc.evalue}\n"
+                f"--- cell source ---\n{cell.source}\n--- traceback ---\n{traceback}"
+            )
+    return f"{path.name}: {_ANSI.sub('', str(exc))}"
+
+
+def require_site_vendor() -> None:
+    """Skip the calling test when the vendored browser assets are missing."""
+    if missing := [p for p in SITE_VENDOR if not p.is_file()]:
+        pytest.skip(f"vendored browser assets missing ({', '.join(map(str, missing))}); run `make vendor`")
+
+
+def mkdocs_build(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` in this interpreter's environment, output captured."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=SITE_BUILD_TIMEOUT,
+        check=False,
+    )
+
+
+def write_site(root: Path, pages: Mapping[str, str | nbformat.NotebookNode]) -> Path:
+    """A throwaway site under ``root``: the project's mkdocs.yml, but these pages and this nav.
+
+    ``pages`` maps a path under docs/ to Markdown text or a notebook; the nav lists them in order.
+    Returns the config file to build with ``mkdocs_build("-f", ...)``.
+    """
+    docs = root / "docs"
+    for rel, content in pages.items():
+        target = docs / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+        else:
+            nbformat.write(content, target)
+    (docs / "vendor").symlink_to(DOCS / "vendor", target_is_directory=True)
+    with MKDOCS_YML.open(encoding="utf-8") as f:
+        project = yaml_load(f)
+    config = {
+        "INHERIT": str(MKDOCS_YML),
+        "docs_dir": str(docs),
+        "site_dir": str(root / "site"),
+        # MkDocs resolves hook paths against the config that inherits, so name them absolutely.
+        "hooks": [str(ROOT / hook) for hook in project.get("hooks", [])],
+        "nav": list(pages),
+    }
+    path = root / "mkdocs.yml"
+    path.write_text(json.dumps(config, indent=2), encoding="utf-8")  # JSON is YAML
+    return path
+
+
+def notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
+    """A notebook from ``("markdown" | "code", source)`` pairs, with the project's kernelspec."""
+    nb: nbformat.NotebookNode = nbformat.v4.new_notebook()
+    for kind, source in cells:
+        if kind == "markdown":
+            nb.cells.append(nbformat.v4.new_markdown_cell(source))
+        else:
+            nb.cells.append(nbformat.v4.new_code_cell(source))
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return nb

@@ -1,0 +1,1 @@
+"""Build helpers for the documentation site and the slide decks; not part of the medcomkit package."""

@@ -90,8 +90,18 @@ def test_official_xsd_dir_reports_the_same_named_cause() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_every_valid_example_parses(path: Path) -> None:
-    report = medcomkit.validate(path)
-    if report.kind is medcomkit.Kind.XREF01:
-        pytest.skip("XREF01 reading belongs to the referral capability")
     messages = medcomkit.parse_all(path)
     assert messages
+
+
+def test_xref01_example_parses_to_a_referral() -> None:
+    from medcomkit.model import Referral
+
+    path = _example("REF01_1.xml")
+    assert medcomkit.validate(path).kind is medcomkit.Kind.XREF01
+    referral = medcomkit.parse(path)
+    assert isinstance(referral, Referral)
+    assert referral.diagnosis is not None
+    assert (referral.diagnosis.code, referral.diagnosis.system) == ("DI10", "SKSdiagnosekode")
+    assert [d.code for d in referral.additional_diagnoses] == ["DE659"]
+    assert referral.patient.email == "ole.berggren@danmarksmestkendtepatient.dk"

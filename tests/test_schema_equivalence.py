@@ -495,3 +495,45 @@ def test_mutants_are_deterministic(examples: dict[str, bytes]) -> None:
     first = [(m.operation, m.description, m.data) for m in mutants(data)]
     assert first == [(m.operation, m.description, m.data) for m in mutants(copy.copy(data))]
     assert len({m[2] for m in first}) == len(first)
+
+
+# ----- XREF01: the demo referral in both versions ------------------------------------------------
+
+
+def test_xref01_demo_mutants_get_the_official_verdict(
+    reference_dir: Path,
+    official_schemas: dict[str, etree.XMLSchema],
+    our_schemas: dict[str, etree.XMLSchema],
+) -> None:
+    """The demo referral (XH0130R and XH0131R) and its mutants: our schema agrees with MedCom's,
+    but for the documented time-zone difference in 2017/05/01."""
+    from medcomkit.demo import demo_referral
+    from medcomkit.oioxml.xref01 import build_xref01
+
+    documents = {
+        "XH0130R": build_xref01(demo_referral(), check=False),
+        "XH0131R": build_xref01(demo_referral(version="XH0131R"), version="XH0131R", check=False),
+    }
+    explained: Counter[str] = Counter()
+    unexplained: list[str] = []
+    total = 0
+    for name, data in documents.items():
+        namespace = _namespace_and_letters(_parse(data))[0]
+        official, ours = official_schemas[namespace], our_schemas[namespace]
+        assert official.validate(_parse(data)), name
+        assert ours.validate(_parse(data)), name
+        for mutant in mutants(data):
+            total += 1
+            tree = _parse(mutant.data)
+            official_valid, ours_valid = official.validate(tree), ours.validate(tree)
+            if official_valid == ours_valid:
+                continue
+            reason = _explain(mutant.data, namespace, official_valid, ours_valid, official)
+            if reason is None:
+                unexplained.append(f"{name}: {mutant.description}")
+            else:
+                explained[reason] += 1
+    print(f"\n  XREF01 demo: {total} mutants, deliberate differences: {dict(explained)}")
+    assert not unexplained, "\n".join(unexplained[:40])
+    assert total >= 5_000
+    assert set(explained) == {DATE_TIME_ZONE}  # only in 2017/05/01; 2005/08/07 agrees everywhere

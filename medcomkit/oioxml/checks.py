@@ -48,6 +48,7 @@ _TIMEZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 _ESCAPED_TAG = re.compile(r"<\s*/?\s*(?:Break|Space|Bold|Italic|Underline|Center|Right|FixedFont)\s*/?\s*>")
 _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
 _NON_LATIN1 = re.compile("[^\x00-\xff]")
+_SKS_DIAGNOSIS = re.compile(r"D[A-Z]")  # SKS diagnosis codes are written with their leading D
 
 # Elements the checks look at, per message type; everything else is the schema's business.
 # (lxml's C-level tag filter is far cheaper than reading every element's tag in Python.)
@@ -69,7 +70,14 @@ _FORMATTED = frozenset(
 _WATCHED: dict[Kind, tuple[str, ...]] = {
     Kind.XDIS91: (*_COMMON, *_PATIENT, "EpisodeOfCareIdentifier", "Subject", "Text01", "ObjectIdentifier"),
     Kind.XBIN01: (*_COMMON, *_PATIENT, "BinaryObject", "SystemInformation"),
-    Kind.XREF01: (*_COMMON, *_PATIENT, "EpisodeOfCareIdentifier", "ObjectIdentifier", *sorted(_FORMATTED)),
+    Kind.XREF01: (
+        *_COMMON,
+        *_PATIENT,
+        "EpisodeOfCareIdentifier",
+        "ObjectIdentifier",
+        "DiagnoseCode",
+        *sorted(_FORMATTED),
+    ),
     Kind.XCTL01: (
         *_COMMON,
         "AcknowledgementCode",
@@ -177,6 +185,8 @@ class Checker:
         kind = version.kind
         if kind is Kind.XDIS91:
             self._xdis91_summary(letter, version, state.texts, state.has_subject, state.text_size)
+        elif kind is Kind.XREF01:
+            self._xref01_summary(letter, version, names)
         elif kind is Kind.XBIN01:
             self._xbin01_summary(letter, version, names, state.text_size)
         elif kind in _RECEIPTS:
@@ -290,6 +300,39 @@ class Checker:
                 next(binary.iterchildren(names("ObjectCode")), None),
                 next(binary.iterchildren(names("ObjectExtensionCode")), None),
             )
+
+    def _xref01_summary(self, letter: etree._Element, version: LetterVersion, names: _Names) -> None:
+        head = next(letter.iterchildren(names("Letter")), None)
+        if version.version_code == "XH0131R" and head is not None:
+            self._episode_of_care(head, names)
+        additional = next(letter.iterchildren(names("AdditionalInformation")), None)
+        reason = (
+            next(additional.iterchildren(names("ClinicalReason")), None) if additional is not None else None
+        )
+        diagnoses = next(letter.iterchildren(names("Referral")), None)
+        refer = next(diagnoses.iterchildren(names("Refer")), None) if diagnoses is not None else None
+        has_reason = reason is not None and bool((reason.text and reason.text.strip()) or len(reason))
+        if refer is None and not has_reason:
+            self.add(r.REASON_MISSING, letter)
+
+    def _episode_of_care(self, head: etree._Element, names: _Names) -> None:
+        """XH0131R: name the missing EpisodeOfCare where the schema complains about it (the end of
+        Letter, or an XH0130R-style EpisodeOfCareIdentifier in its place)."""
+        children = [child for child in head if isinstance(child.tag, str)]
+        tags = [child.tag for child in children]
+        if names("EpisodeOfCare") in tags or names("StatusCode") not in tags:
+            return
+        following = children[tags.index(names("StatusCode")) + 1 :]
+        if not following:
+            self.add(r.EPISODE_OF_CARE, head, found="")
+        elif following[0].tag == names("EpisodeOfCareIdentifier"):
+            found = Bilingual(
+                " Her står <EpisodeOfCareIdentifier> direkte i <Letter> som i XH0130R; i XH0131R hører det "
+                "til i <EpisodeOfCare> sammen med <EpisodeOfCareType>.",
+                " Here <EpisodeOfCareIdentifier> stands directly in <Letter>, as in XH0130R; in XH0131R it "
+                "belongs in <EpisodeOfCare> together with <EpisodeOfCareType>.",
+            )
+            self.add(r.EPISODE_OF_CARE, following[0], found=found)
 
     def _xbin01_summary(
         self, letter: etree._Element, version: LetterVersion, names: _Names, size: int
@@ -447,6 +490,19 @@ def _on_episode(state: _LetterState, element: etree._Element) -> None:
         state.checker.add(r.EPISODE_HYPHENS, element, value=text)
 
 
+def _on_diagnose_code(state: _LetterState, element: etree._Element) -> None:
+    text = element.text
+    if not text or _SKS_DIAGNOSIS.match(text):
+        return
+    system = element.getnext()
+    if (
+        system is not None
+        and system.tag == state.names("DiagnoseTypeCode")
+        and system.text == "SKSdiagnosekode"
+    ):
+        state.checker.add(r.SKS_DIAGNOSIS_CODE, element, value=text)
+
+
 def _on_subject(state: _LetterState, element: etree._Element) -> None:
     state.has_subject = True
 
@@ -514,6 +570,7 @@ _HANDLERS: dict[str, Callable[[_LetterState, etree._Element], None]] = {
     "AlternativeIdentifier": _on_replacement_cpr,
     "EpisodeOfCareIdentifier": _on_episode,
     "Subject": _on_subject,
+    "DiagnoseCode": _on_diagnose_code,
     **dict.fromkeys(_FORMATTED, _on_formatted),
     "ObjectIdentifier": _on_object_identifier,
     "BinaryObject": _on_binary_object,

@@ -8,7 +8,7 @@ from lxml import etree
 
 from .._errors import ParseError
 from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt
+from ..model import AttachmentMessage, CareMessage, Receipt, Referral
 from ..report import Kind
 from ..xmlsafe import XmlDocument
 from ._xml import line_of, local_name
@@ -17,14 +17,16 @@ from .namespaces import NAMESPACES, version
 from .xbin01 import read_xbin01
 from .xctl import read_xctl
 from .xdis91 import read_xdis91
+from .xref01 import read_xref01
 
 __all__ = ["OioxmlMessage", "read_emessage"]
 
-OioxmlMessage = CareMessage | AttachmentMessage | Receipt
+OioxmlMessage = CareMessage | AttachmentMessage | Receipt | Referral
 
 _READERS: dict[Kind, Callable[[etree._Element, etree._Element, str], OioxmlMessage]] = {
     Kind.XDIS91: read_xdis91,
     Kind.XBIN01: read_xbin01,
+    Kind.XREF01: read_xref01,
     Kind.XCTL01: read_xctl,
     Kind.XCTL02: read_xctl,
     Kind.XCTL03: read_xctl,

@@ -219,6 +219,35 @@ ATTACHMENT_ID_DUPLICATE = rule(
     BR,
 )
 
+# --- XREF01 ---------------------------------------------------------------------------------------
+SKS_DIAGNOSIS_CODE = rule(
+    "xref01.sks-diagnosis-code",
+    W,
+    "Diagnosekoden '{value}' er angivet som SKS-kode (SKSdiagnosekode), men SKS-diagnosekoder skrives med "
+    "et foranstillet D og et bogstav, fx DF930 eller DI10.",
+    "The diagnosis code '{value}' is declared an SKS code (SKSdiagnosekode), but SKS diagnosis codes are "
+    "written with a leading D and a letter, e.g. DF930 or DI10.",
+    IssueType.VALUE,
+)
+EPISODE_OF_CARE = rule(
+    "xref01.episode-of-care",
+    E,
+    "En XH0131R skal have mindst ét <EpisodeOfCare> (forløbsnummer med type, fx henviserens eller LPR3) "
+    "sidst i <Letter>.{found}",
+    "An XH0131R needs at least one <EpisodeOfCare> (an episode number with its type, e.g. the referrer's "
+    "or LPR3) at the end of <Letter>.{found}",
+    IssueType.REQUIRED,
+)
+REASON_MISSING = rule(
+    "xref01.reason-missing",
+    W,
+    "Henvisningen har hverken en henvisningsårsag (AdditionalInformation/ClinicalReason) eller en "
+    "henvisningsdiagnose (Referral/Refer). Skemaet tillader det, men modtageren kan ikke visitere uden.",
+    "The referral has neither a reason (AdditionalInformation/ClinicalReason) nor a referral diagnosis "
+    "(Referral/Refer). The schema allows it, but the receiver cannot triage a referral without one.",
+    BR,
+)
+
 # --- XBIN01 ---------------------------------------------------------------------------------------
 SENDER_ADDRESS = rule(
     "xbin01.sender-address",

@@ -1,0 +1,155 @@
+"""``medcomkit archive add|list|show``: the journal from the command line.
+
+Exit status: 0 when every file was journalised (duplicates included), 1 when a file is no
+message medcomkit knows or reuses an envelope id, 2 for unreadable paths and journal errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from .._errors import MedcomkitError, ParseError, SourceError
+from .._lang import Bilingual, Lang
+from ..reliable import Arrival
+from ._describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
+from .state import State, Status, state_label
+from .store import Archive, Entry, as_moment
+
+__all__ = ["run"]
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``args.archive`` (add, list or show); errors are printed in ``args.lang``."""
+    lang: Lang = args.lang
+    try:
+        key = args.key_file.read_bytes().strip() if args.key_file else None
+        now = _moment(args.now) if getattr(args, "now", None) else None
+        if args.archive == "add":
+            return _add(args, key, lang)
+        with Archive(args.db, key=key, create=False) as archive:
+            if args.archive == "list":
+                return _list(archive, args, now, lang)
+            return _show(archive, args, now, lang)
+    except MedcomkitError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    except (OSError, ValueError) as error:
+        print(f"medcomkit: fejl/error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _moment(text: str) -> datetime:
+    try:
+        return as_moment(datetime.fromisoformat(text))
+    except ValueError:
+        raise ValueError(
+            f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {text!r} / "
+            f"--now must be a time such as 2026-11-26T10:15, not {text!r}"
+        ) from None
+
+
+def _add(args: argparse.Namespace, key: bytes | None, lang: Lang) -> int:
+    status = EXIT_OK
+    with Archive(args.db, key=key) as archive:
+        for path in args.paths:
+            try:
+                added = archive.add(path, direction=args.direction)
+            except SourceError as error:
+                print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+                status = EXIT_USAGE
+                continue
+            except ParseError as error:
+                print(f"{path}: {error.message(lang)}", file=sys.stderr)
+                status = max(status, EXIT_INVALID)
+                continue
+            for item in added:
+                text = ARRIVAL_LABELS[item.arrival].get(lang)
+                where = Bilingual(f"post {item.entry}", f"entry {item.entry}").get(lang)
+                print(f"{path}: {item.kind.value} {item.message_id or '-'} → {where}: {text}")
+                if item.arrival is Arrival.ERROR:
+                    status = max(status, EXIT_INVALID)
+    return status
+
+
+def _row(entry: Entry, status: Status, lang: Lang) -> dict[str, Any]:
+    data = entry.to_dict()
+    data["state"] = status.state.value
+    data["state_text"] = state_label(status.state).get(lang)
+    data["resends"] = status.resends
+    data["receipts"] = list(status.receipts)
+    data["due"] = status.due.isoformat() if status.due else None
+    return data
+
+
+def _list(archive: Archive, args: argparse.Namespace, now: datetime | None, lang: Lang) -> int:
+    entries = archive.entries(patient=args.patient) if args.patient else archive.entries()
+    statuses = archive.statuses(entries, now=now)
+    if args.format == "json":
+        rows = [_row(e, statuses[e.id], lang) for e in entries]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not entries:
+        print(Bilingual("Journalen er tom.", "The journal is empty.").get(lang))
+    for entry in entries:
+        state = statuses[entry.id].state
+        direction = DIRECTION_LABELS[entry.direction.value].get(lang)
+        counterpart = entry.counterpart_ean or "-"
+        print(
+            f"#{entry.id:<5} {when(entry.moment)}  {direction:<8} {entry.kind.value:<17} {counterpart:<13}  "
+            f"{state_label(state).get(lang):<34} {entry.message_id or '-'}"
+        )
+    return EXIT_OK
+
+
+def _show(archive: Archive, args: argparse.Namespace, now: datetime | None, lang: Lang) -> int:
+    entry = archive.entry(args.id)
+    status = archive.status(entry.id, now=now)
+    receipts = archive.receipts(entry.id)
+    linked = archive.linked(entry.id)
+    answered = archive.answered(entry.id)
+    if args.format == "json":
+        data = _row(entry, status, lang)
+        data["receipt_entries"] = [r.to_dict() for r in receipts]
+        data["linked"] = [e.id for e in linked]
+        data["answers"] = [e.id for e in answered]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(KIND_LABELS[entry.kind].get(lang))
+        fields = describe(entry, status, archive.message(entry.id), lang)
+        width = max(len(label) for label, _ in fields)
+        for label, value in fields:
+            print(f"  {label + ':':<{width + 1}} {value}")
+        _print_entries(Bilingual("Kvitteringer", "Receipts").get(lang), receipts, lang, archive, now)
+        if not receipts and status.state not in (State.RECEIPT, State.RECEIVED):
+            print(Bilingual("Kvitteringer: ingen", "Receipts: none").get(lang))
+        _print_entries(Bilingual("Tilknyttet", "Linked").get(lang), linked, lang, archive, now)
+        _print_entries(Bilingual("Kvitterer for", "Answers").get(lang), answered, lang, archive, now)
+    if args.export:
+        files = archive.export(entry.id, args.export, now=now)
+        heading = Bilingual(
+            f"Journalkopi skrevet i {args.export}:", f"Journal copy written to {args.export}:"
+        )
+        print(heading.get(lang), file=sys.stderr if args.format == "json" else sys.stdout)
+        for path in files:
+            print(f"  {path}", file=sys.stderr if args.format == "json" else sys.stdout)
+    return EXIT_OK
+
+
+def _print_entries(
+    title: str, entries: list[Entry], lang: Lang, archive: Archive, now: datetime | None
+) -> None:
+    if not entries:
+        return
+    print(f"{title}:")
+    statuses = archive.statuses(entries, now=now)
+    for entry in entries:
+        answer = RECEIPT_LABELS[entry.receipt_kind].get(lang) if entry.receipt_kind else None
+        state = answer or state_label(statuses[entry.id].state).get(lang)
+        sender, message_id = entry.sender_ean or "-", entry.message_id or "-"
+        print(f"  #{entry.id} {entry.kind.value} {message_id} {when(entry.moment)} {sender}: {state}")

@@ -1,0 +1,41 @@
+"""Conversion between the two generations of the korrespondancemeddelelse, as MedCom's conversion
+service at the VANS providers does it: XDIS91 (+ XBIN01) ⇄ CareCommunication, and XCTL receipts ⇄
+Acknowledgement. Every conversion returns the result, the changes made on the way (what was lost,
+invented or rewritten) and the id correlation that ties the two generations together."""
+
+from __future__ import annotations
+
+from .changes import Change, ChangeKind, Conversion, Correlation
+from .receipts import acknowledgement_to_xctl, xctl_to_acknowledgement
+from .to_fhir import (
+    CONVERSION_PROBLEM_NOTE,
+    HIGH_PRIORITY_NOTE,
+    NO_PHONE,
+    UNKNOWN_ROLE,
+    UNKNOWN_TOPIC,
+    SorEntry,
+    SorLookup,
+    registry_lookup,
+    xdis91_to_carecommunication,
+)
+from .to_oioxml import MORE_CPR_NOTE, carecommunication_to_xdis91
+
+__all__ = [
+    "CONVERSION_PROBLEM_NOTE",
+    "HIGH_PRIORITY_NOTE",
+    "MORE_CPR_NOTE",
+    "NO_PHONE",
+    "UNKNOWN_ROLE",
+    "UNKNOWN_TOPIC",
+    "Change",
+    "ChangeKind",
+    "Conversion",
+    "Correlation",
+    "SorEntry",
+    "SorLookup",
+    "acknowledgement_to_xctl",
+    "carecommunication_to_xdis91",
+    "registry_lookup",
+    "xctl_to_acknowledgement",
+    "xdis91_to_carecommunication",
+]

@@ -1,0 +1,103 @@
+"""What a conversion between the two generations lost, invented or rewrote, so a guide can show it
+and a vendor can check it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+from .._lang import Bilingual, Lang
+from ..model import Organisation, ThreadEvent
+
+__all__ = ["Change", "ChangeKind", "Conversion", "Correlation", "Notes"]
+
+T = TypeVar("T")
+
+
+class ChangeKind(StrEnum):
+    LOST = "lost"  # in the source, nowhere in the result
+    INVENTED = "invented"  # a default or generated value the source did not have
+    REWRITTEN = "rewritten"  # carried, but in another form or place
+
+
+_KIND_NAMES = {
+    ChangeKind.LOST: Bilingual("tabt", "lost"),
+    ChangeKind.INVENTED: Bilingual("tilføjet", "invented"),
+    ChangeKind.REWRITTEN: Bilingual("omskrevet", "rewritten"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One difference between source and result: where it was, where it went, and why."""
+
+    kind: ChangeKind
+    source: str  # the element in the source format ("" when invented)
+    target: str  # the element in the result ("" when lost)
+    note: Bilingual
+
+    def row(self, lang: Lang = "da") -> dict[str, str]:
+        return {
+            "ændring" if lang == "da" else "change": _KIND_NAMES[self.kind].get(lang),
+            "fra" if lang == "da" else "from": self.source or "—",
+            "til" if lang == "da" else "to": self.target or "—",
+            "hvorfor" if lang == "da" else "why": self.note.get(lang),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Correlation:
+    """The ids that tie a message in one generation to its counterpart in the other, as the
+    conversion service keeps them to turn acknowledgements and XCTL receipts into each other."""
+
+    fhir_bundle_id: str
+    fhir_header_id: str
+    oioxml_envelope_id: str
+    oioxml_letter_id: str
+    fhir_sender: Organisation
+    fhir_receiver: Organisation
+    xbin_envelope_id: str | None = None
+    xbin_letter_id: str | None = None
+    oioxml_version: str = "XD9134L"
+    xbin_version: str = "XB0131X"
+    # The FHIR message's own Provenance, which its Acknowledgement copies.
+    fhir_event: ThreadEvent | None = None
+    # When the XBIN01 could not be converted: the note MedCom's service adds to the XCTL.
+    conversion_problem: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion(Generic[T]):
+    """A converted message (or receipts), the changes made on the way, and the id correlation."""
+
+    result: T
+    changes: tuple[Change, ...]
+    correlation: Correlation
+
+    def rows(self, lang: Lang = "da") -> list[dict[str, str]]:
+        """The changes as table rows (for a guide, a report or ``pandas.DataFrame``)."""
+        return [change.row(lang) for change in self.changes]
+
+    def of_kind(self, kind: ChangeKind) -> list[Change]:
+        return [c for c in self.changes if c.kind is kind]
+
+
+@dataclass(slots=True)
+class Notes:
+    """Collects changes while a conversion walks a message."""
+
+    changes: list[Change] = field(default_factory=list)
+
+    def lost(self, source: str, da: str, en: str) -> None:
+        self.changes.append(Change(ChangeKind.LOST, source, "", Bilingual(da, en)))
+
+    def invented(self, target: str, da: str, en: str) -> None:
+        self.changes.append(Change(ChangeKind.INVENTED, "", target, Bilingual(da, en)))
+
+    def rewritten(self, source: str, target: str, da: str, en: str) -> None:
+        self.changes.append(Change(ChangeKind.REWRITTEN, source, target, Bilingual(da, en)))
+
+    def extend(self, more: Sequence[Change]) -> None:
+        self.changes.extend(more)

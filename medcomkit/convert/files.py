@@ -1,0 +1,81 @@
+"""Converting message files: pairing an XDIS91 with its XBIN01, and naming what comes out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .._errors import BuildError
+from .._lang import Bilingual
+from ..model import AttachmentMessage, CareMessage
+from .changes import Conversion
+from .to_fhir import SorLookup, xdis91_to_carecommunication
+from .to_oioxml import carecommunication_to_xdis91
+
+__all__ = ["ConvertedFile", "convert_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertedFile:
+    name: str
+    data: bytes
+
+
+def _key(identifier: str | None) -> str:
+    return (identifier or "").replace("-", "").lower()
+
+
+def convert_files(
+    paths: Sequence[Path],
+    *,
+    to: Literal["fhir", "oioxml"],
+    fhir_format: Literal["json", "xml"] = "json",
+    sor: SorLookup | None = None,
+) -> tuple[list[ConvertedFile], list[Conversion[Any]]]:
+    """Convert message files to the other generation. To FHIR, each XDIS91 is paired with the
+    XBIN01 among ``paths`` that holds its attachments; to OIOXML, each CareCommunication gives an
+    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions."""
+    from ..fhir.carecommunication import build_carecommunication
+    from ..oioxml.xbin01 import build_xbin01
+    from ..oioxml.xdis91 import build_xdis91
+    from ..parsing import parse_all
+
+    messages = [(path, message) for path in paths for message in parse_all(path)]
+    outputs: list[ConvertedFile] = []
+    conversions: list[Conversion[Any]] = []
+    if to == "fhir":
+        binaries = [m for _, m in messages if isinstance(m, AttachmentMessage)]
+        for path, message in messages:
+            if isinstance(message, AttachmentMessage):
+                continue
+            if not isinstance(message, CareMessage) or message.thread_id is not None:
+                raise _unsupported(path, "XDIS91")
+            wanted = {_key(a.identifier) for a in message.attachments if a.identifier}
+            binary = next((b for b in binaries if wanted & {_key(a.identifier) for a in b.attachments}), None)
+            conversion = xdis91_to_carecommunication(message, binary, sor=sor)
+            data = build_carecommunication(conversion.result, format=fhir_format, check=False)
+            outputs.append(ConvertedFile(f"{message.message_id}.carecommunication.{fhir_format}", data))
+            conversions.append(conversion)
+        return outputs, conversions
+    for path, message in messages:
+        if not isinstance(message, CareMessage) or message.thread_id is None:
+            raise _unsupported(path, "CareCommunication")
+        to_oioxml = carecommunication_to_xdis91(message)
+        letter, attachments = to_oioxml.result
+        outputs.append(ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter)))
+        if attachments is not None:
+            outputs.append(ConvertedFile(f"{attachments.message_id}.xbin01.xml", build_xbin01(attachments)))
+        conversions.append(to_oioxml)
+    return outputs, conversions
+
+
+def _unsupported(path: Path, wanted: str) -> BuildError:
+    return BuildError(
+        "convert.input",
+        Bilingual(
+            f"{path.name} kan ikke konverteres hertil: konverteringen tager {wanted} (og XBIN01) som input.",
+            f"{path.name} cannot be converted this way: the conversion takes {wanted} (and XBIN01) as input.",
+        ),
+    )

@@ -1,0 +1,457 @@
+"""XDIS91 (and its XBIN01) to CareCommunication, row by row as MedCom's conversion mapping
+(January 2026) says, with its defaults and notes.
+
+Works on the neutral model: the input is what :func:`medcomkit.parse` gives for the XDIS91 and
+the XBIN01, the output a FHIR-ready :class:`~medcomkit.model.CareMessage` for
+:func:`medcomkit.build_carecommunication`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from .._errors import BuildError
+from .._lang import Bilingual
+from ..fhir import terminology as t
+from ..fhir.vocabulary import media_type_for
+from ..markup import escape, plain_text, to_runs
+from ..model import (
+    Activity,
+    Address,
+    Attachment,
+    AttachmentMessage,
+    Author,
+    CareMessage,
+    EpisodeStatus,
+    LetterStatus,
+    Organisation,
+    OrgIdKind,
+    Patient,
+    PersonId,
+    PersonIdKind,
+    Priority,
+    TextSegment,
+)
+from ..thread import current_event
+from .changes import Conversion, Correlation, Notes
+
+if TYPE_CHECKING:
+    from ..sor import SorRegistry
+
+__all__ = [
+    "CONVERSION_PROBLEM_NOTE",
+    "EMPTY_TEXT",
+    "HIGH_PRIORITY_NOTE",
+    "NO_PHONE",
+    "UNKNOWN_ROLE",
+    "UNKNOWN_TOPIC",
+    "SorEntry",
+    "SorLookup",
+    "xdis91_to_carecommunication",
+]
+
+# MedCom's defaults and notes (conversion mapping, January 2026; conversion use cases 3.1.0).
+UNKNOWN_TOPIC = "Ukendt emne"
+UNKNOWN_ROLE = "ukendt"
+NO_PHONE = "0000 0000"
+HIGH_PRIORITY_NOTE = "Denne meddelelse har høj prioritet."
+EMPTY_TEXT = "(Meddelelsen havde ingen tekst.)"  # medcomkit's own: MedCom's mapping names no default
+CONVERSION_PROBLEM_NOTE = (
+    "Konverteringen ml. XML/EDI og FHIR kunne ikke udføres korrekt pga. tekniske el. indholdsmæssige "
+    "forhold i meddelelsen."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SorEntry:
+    """What the conversion needs from SOR about a location number: the SOR code, and where SOR has
+    them, the unit's name and telephone number."""
+
+    sor: str
+    name: str | None = None
+    phone: str | None = None
+
+
+SorLookup = Mapping[str, SorEntry] | Callable[[str], SorEntry | None]
+_HEX32 = re.compile(r"[0-9a-fA-F]{32}")
+
+
+def registry_lookup(registry: SorRegistry) -> Callable[[str], SorEntry | None]:
+    """A SOR lookup over a loaded SOR registry (:func:`medcomkit.sor.load_sor` or the demo registry):
+    the unit that holds the location number itself, else the first that inherits it."""
+
+    def look_up(ean: str) -> SorEntry | None:
+        units = registry.by_ean(ean)
+        own = [u for u in units if not u.ean_inherited] or units
+        return SorEntry(own[0].sor, own[0].name, own[0].phone) if own else None
+
+    return look_up
+
+
+def _look_up(sor: SorLookup | None, ean: str) -> SorEntry | None:
+    if sor is None:
+        return None
+    if isinstance(sor, Mapping):
+        return sor.get(ean)
+    return sor(ean)
+
+
+def _new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+def xdis91_to_carecommunication(
+    letter: CareMessage,
+    binary: AttachmentMessage | None = None,
+    *,
+    sor: SorLookup | None = None,
+    new_id: Callable[[], str] = _new_uuid,
+) -> Conversion[CareMessage]:
+    """Convert an XDIS91 letter and its XBIN01 (``None`` when it never came) to a CareCommunication.
+
+    ``sor`` finds the SOR code (and SOR's name and phone) of a location number; FHIR requires the SOR
+    code of sender and receiver, so a party without one raises :class:`BuildError`. ``new_id`` makes
+    the UUIDs the conversion service generates (thread id, segment and link ids).
+    """
+    notes = Notes()
+    if letter.thread_id is not None:
+        raise BuildError(
+            "convert.not-oioxml",
+            Bilingual(
+                "Meddelelsen er allerede en CareCommunication (den har et tråd-id).",
+                "The message already is a CareCommunication (it has a thread id).",
+            ),
+        )
+    sender_sor = _look_up(sor, letter.sender.ean)
+    sender = _organisation(letter.sender, sender_sor, "Sender", notes, with_units=True)
+    receiver = _organisation(letter.receiver, _look_up(sor, letter.receiver.ean), "Receiver", notes)
+    phone = _phone(letter.sender, sender_sor, notes)
+    _envelope_notes(letter, notes)
+    patient = _patient(letter.patient, notes)
+    episode_id, episode_status = _episode(letter, notes)
+    topic = letter.topic
+    if not topic:
+        topic = UNKNOWN_TOPIC
+        notes.invented(
+            "Communication.topic",
+            f"Intet emne; MedComs standard '{UNKNOWN_TOPIC}'.",
+            f"No subject; MedCom's default '{UNKNOWN_TOPIC}'.",
+        )
+    notes.invented(
+        "Communication.category",
+        "XDIS91 har ingen kategori; MedComs standard 'other' (Andet).",
+        "XDIS91 has no category; MedCom's default 'other'.",
+    )
+    author = Author(family_name=sender.name or sender.ean, role_text=UNKNOWN_ROLE, phone=phone)
+    notes.invented(
+        "PractitionerRole.code, Practitioner.name",
+        f"XDIS91 har ingen forfatter; rollen er '{UNKNOWN_ROLE}' og navnet afsenderens navn.",
+        f"XDIS91 has no author; the role is '{UNKNOWN_ROLE}' and the name the sender's name.",
+    )
+    text = _text(letter, notes)
+    segment = TextSegment(text, letter.authorised, author, new_id())
+    notes.invented(
+        "Communication.identifier, payload identifier",
+        "Tråd-id og tekstens id er nye UUID'er, som konverteringsservicen danner.",
+        "Thread id and the text's id are new UUIDs the conversion service makes.",
+    )
+    attachments, problem = _attachments(letter, binary, new_id, notes)
+    message = CareMessage(
+        envelope=letter.envelope,
+        message_id=letter.message_id,
+        authorised=letter.authorised,
+        sender=sender,
+        receiver=receiver,
+        patient=patient,
+        segments=(segment,),
+        activity=Activity.NEW,
+        thread_id=new_id(),
+        episode_of_care_id=episode_id,
+        episode_status=episode_status,
+        topic=topic,
+        category=t.CATEGORY_OTHER,
+        attachments=attachments,
+    )
+    correlation = Correlation(
+        fhir_bundle_id=message.envelope.identifier,
+        fhir_header_id=message.message_id,
+        oioxml_envelope_id=letter.envelope.identifier,
+        oioxml_letter_id=letter.message_id,
+        fhir_sender=sender,
+        fhir_receiver=receiver,
+        xbin_envelope_id=binary.envelope.identifier if binary is not None else None,
+        xbin_letter_id=binary.message_id if binary is not None else None,
+        fhir_event=current_event(message),
+        conversion_problem=problem,
+    )
+    return Conversion(message, tuple(notes.changes), correlation)
+
+
+def _organisation(
+    party: Organisation, entry: SorEntry | None, element: str, notes: Notes, *, with_units: bool = False
+) -> Organisation:
+    sor = party.sor or (entry.sor if entry else None)
+    if sor is None:
+        raise BuildError(
+            "convert.sor-missing",
+            Bilingual(
+                f"{element} ({party.ean}) har ingen SOR-kode, og SOR-opslaget fandt ingen. "
+                "En CareCommunication skal have SOR-koden på afsender og modtager; "
+                "giv et SOR-opslag (sor=…).",
+                f"{element} ({party.ean}) has no SOR code and the SOR lookup found none. A CareCommunication "
+                "needs the SOR code of sender and receiver; give a SOR lookup (sor=…).",
+            ),
+        )
+    if party.sor is None:
+        notes.rewritten(
+            f"{element}.Identifier",
+            "Organization.identifier (SOR)",
+            f"{element}.Identifier ({party.identifier_kind or '—'}) erstattes af SOR-koden fra SOR-opslag.",
+            f"{element}.Identifier ({party.identifier_kind or '—'}) is replaced by the SOR code from SOR.",
+        )
+    parts = [party.name, party.department, party.unit] if with_units else [party.name]
+    name = ", ".join(p for p in parts if p) or (entry.name if entry else None)
+    if with_units and (party.department or party.unit):
+        notes.rewritten(
+            f"{element}.OrganisationName/DepartmentName/UnitName",
+            "Organization.name",
+            "Organisation, afdeling og enhed skrives i ét navnefelt.",
+            "Organisation, department and unit are written into one name.",
+        )
+    if not with_units and (party.department or party.unit):
+        notes.lost(
+            f"{element}.DepartmentName/UnitName",
+            "Modtagerens afdeling og enhed mappes ikke.",
+            "The receiver's department and unit are not mapped.",
+        )
+    if party.address is not None:
+        notes.lost(
+            f"{element}.StreetName/DistrictName/PostCodeIdentifier",
+            "Adressen findes i SOR.",
+            "The address is found in SOR.",
+        )
+    if party.speciality:
+        notes.lost(
+            f"{element}.MedicalSpecialityCode", "Specialet mappes ikke.", "The speciality is not mapped."
+        )
+    return Organisation(ean=party.ean, name=name, identifier=sor, identifier_kind=OrgIdKind.SOR)
+
+
+def _phone(sender: Organisation, entry: SorEntry | None, notes: Notes) -> str:
+    if sender.phone and not any(c.isdigit() for c in sender.phone):
+        notes.lost(
+            "Sender.TelephoneSubscriberIdentifier",
+            f"'{sender.phone}' har ingen cifre og er intet nummer.",
+            f"'{sender.phone}' has no digits and is no number.",
+        )
+    elif sender.phone:
+        notes.rewritten(
+            "Sender.TelephoneSubscriberIdentifier",
+            "payload.extension:authorContact",
+            "Afsenderens telefonnummer bliver forfatterens kontaktnummer.",
+            "The sender's telephone number becomes the author's contact number.",
+        )
+        return sender.phone
+    if entry is not None and entry.phone:
+        notes.invented(
+            "payload.extension:authorContact",
+            "Telefonnummeret er slået op i SOR.",
+            "The telephone number is looked up in SOR.",
+        )
+        return entry.phone
+    notes.invented(
+        "payload.extension:authorContact",
+        f"Intet telefonnummer i meddelelsen eller SOR; MedComs standard '{NO_PHONE}'.",
+        f"No telephone number in the message or SOR; MedCom's default '{NO_PHONE}'.",
+    )
+    return NO_PHONE
+
+
+def _envelope_notes(letter: CareMessage, notes: Notes) -> None:
+    if not letter.envelope.positive_receipt:
+        notes.rewritten(
+            "Envelope.AcknowledgementCode",
+            "",
+            "En FHIR-meddelelse kvitteres altid.",
+            "A FHIR message is always acknowledged.",
+        )
+    if letter.status is LetterStatus.CORRECTED:
+        notes.lost(
+            "Letter.StatusCode (rettetbrev)",
+            "CareCommunication 5 har ingen rettelse; meddelelsen sendes som ny.",
+            "CareCommunication 5 has no correction; the message goes as a new one.",
+        )
+
+
+def _replacement_system(value: str) -> str:
+    # The mapping's own rule: 7th character 1 or 7 means a national X-eCPR, anything else D-eCPR.
+    return t.X_ECPR_SYSTEM if value[6:7] in ("1", "7") else t.D_ECPR_SYSTEM
+
+
+def _patient(patient: Patient, notes: Notes) -> Patient:
+    identifier = patient.identifier
+    if identifier.kind is PersonIdKind.REPLACEMENT and identifier.system is None:
+        identifier = PersonId(identifier.kind, identifier.value, _replacement_system(identifier.value))
+    address = patient.address
+    if address is not None and address.suburb:
+        notes.lost("Patient.SuburbName", "Bydelen mappes ikke.", "The suburb is not mapped.")
+        address = replace(address, suburb=None)
+    if address == Address():
+        address = None
+    if patient.occupation:
+        notes.lost("Patient.OccupancyText", "Stillingen mappes ikke.", "The occupation is not mapped.")
+    return Patient(
+        identifier=identifier,
+        family_name=patient.family_name,
+        given_name=patient.given_name,
+        address=address,
+    )
+
+
+def _with_hyphens(value: str) -> str:
+    if _HEX32.fullmatch(value):
+        return str(uuid.UUID(value))
+    return value
+
+
+def _episode(letter: CareMessage, notes: Notes) -> tuple[str | None, EpisodeStatus]:
+    status = letter.episode_status
+    identifier = letter.episode_of_care_id
+    if identifier is not None:
+        hyphenated = _with_hyphens(identifier)
+        if hyphenated != identifier:
+            notes.rewritten(
+                "Letter.EpisodeOfCareIdentifier",
+                "Encounter.episodeOfCare.identifier",
+                "Forløbs-id'et får bindestreger.",
+                "The episode id gets hyphens.",
+            )
+        identifier = hyphenated
+    if status is EpisodeStatus.OUTPATIENT_XRAY:
+        notes.rewritten(
+            "Patient.EpisodeOfCareStatusCode (ambulant_roentgen)",
+            "Encounter.class AMB",
+            "Ambulant røntgen bliver ambulant (AMB).",
+            "Outpatient X-ray becomes outpatient (AMB).",
+        )
+        status = EpisodeStatus.OUTPATIENT
+    if identifier is None and status in (EpisodeStatus.INPATIENT, EpisodeStatus.OUTPATIENT):
+        notes.lost(
+            "Patient.EpisodeOfCareStatusCode",
+            "Et Encounter kræver et forløbs-id (medcom-careCommunication-9); uden det mistes status.",
+            "An Encounter needs an episode-of-care id (medcom-careCommunication-9); without one the "
+            "status is lost.",
+        )
+        status = EpisodeStatus.INACTIVE
+    return identifier, status
+
+
+def _text(letter: CareMessage, notes: Notes) -> str:
+    markup = "\n".join(s.text for s in letter.segments)
+    if any(run.styles for run in to_runs(markup)):
+        notes.lost(
+            "ClinicalInformation.Text01 (formatering)",
+            "FHIR-tekst har kun linjeskift; fed, kursiv, understregning, centrering og fast skrift mistes.",
+            "FHIR text has only line breaks; bold, italic, underline, centring and fixed font are lost.",
+        )
+    # FHIR strings should not start or end with white space; XDIS91 texts often end with a <Break/>.
+    text = escape(plain_text(markup).strip())
+    if not text:
+        notes.invented(
+            "payload.contentString",
+            f"Teksten er tom; FHIR kræver en, så '{EMPTY_TEXT}' indsættes.",
+            f"The text is empty; FHIR requires one, so '{EMPTY_TEXT}' is put in.",
+        )
+        text = EMPTY_TEXT
+    if letter.priority is Priority.HIGH:
+        notes.rewritten(
+            "AdditionalInformation.Priority (høj_prioritet)",
+            "payload.contentString",
+            f"Prioritet må kun bruges med kategorien 'regarding-referral'; teksten '{HIGH_PRIORITY_NOTE}' "
+            "sættes foran.",
+            f"Priority is only allowed with the category 'regarding-referral'; the text "
+            f"'{HIGH_PRIORITY_NOTE}' is put in front.",
+        )
+        text = f"{HIGH_PRIORITY_NOTE} {text}"
+    elif letter.priority is Priority.ROUTINE:
+        notes.lost(
+            "AdditionalInformation.Priority (rutine)",
+            "Rutine er det, FHIR forudsætter.",
+            "Routine is what FHIR assumes.",
+        )
+    return text
+
+
+def _attachments(
+    letter: CareMessage, binary: AttachmentMessage | None, new_id: Callable[[], str], notes: Notes
+) -> tuple[tuple[Attachment, ...], str | None]:
+    objects = {_key(a.identifier): a for a in binary.attachments} if binary is not None else {}
+    result = []
+    problem = None
+    for attachment in letter.attachments:
+        if attachment.supplementary:
+            notes.lost(
+                "Reference.SUP",
+                "Supplerende henvisninger har ingen plads i FHIR.",
+                "Supplementary references have no place in FHIR.",
+            )
+            continue
+        if attachment.url is not None:
+            result.append(
+                Attachment(
+                    title=attachment.title, identifier=new_id(), url=attachment.url, added=letter.authorised
+                )
+            )
+            notes.invented(
+                "payload.extension:identifier (link)", "Et link får et nyt UUID.", "A link gets a new UUID."
+            )
+            continue
+        media_type = media_type_for(attachment.file_type)
+        if media_type not in t.ATTACHMENT_MIME_TYPES:
+            notes.rewritten(
+                f"Reference.BIN.ObjectExtensionCode ({attachment.file_type})",
+                f"contentAttachment.contentType ({media_type or '—'})",
+                "Filtypen er ikke tilladt i FHIR; den konverteres alligevel, og modtageren kvitterer "
+                "negativt.",
+                "The file type is not allowed in FHIR; it is converted all the same, and the receiver "
+                "acknowledges negatively.",
+            )
+        found = objects.get(_key(attachment.identifier))
+        if found is None or found.data is None:
+            problem = CONVERSION_PROBLEM_NOTE
+            notes.lost(
+                "XBIN01 BinaryObject",
+                "XBIN01 mangler eller er ugyldig: bilaget kommer med uden data og titel (bevidst ugyldigt), "
+                "og kvitteringen får MedComs note.",
+                "The XBIN01 is missing or invalid: the attachment comes without data and title (deliberately "
+                "invalid), and the receipt gets MedCom's note.",
+            )
+            result.append(
+                Attachment(identifier=attachment.identifier, media_type=media_type, added=letter.authorised)
+            )
+            continue
+        result.append(
+            Attachment(
+                title=attachment.title,
+                identifier=attachment.identifier,
+                media_type=media_type,
+                data=found.data,
+                added=letter.authorised,
+            )
+        )
+    if any(not a.supplementary and a.url is None for a in letter.attachments):
+        notes.lost(
+            "Reference.BIN.ObjectCode, OriginalObjectSize",
+            "FHIR angiver kun MIME-typen.",
+            "FHIR gives only the MIME type.",
+        )
+    return tuple(result), problem
+
+
+def _key(identifier: str | None) -> str:
+    """ObjectIdentifiers match case- and hyphen-insensitively (XDIS91 writes them without hyphens)."""
+    return (identifier or "").replace("-", "").lower()

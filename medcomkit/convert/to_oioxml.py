@@ -1,0 +1,443 @@
+"""CareCommunication to XDIS91 (and one XBIN01 holding every attachment with data), row by row as
+MedCom's conversion mapping (January 2026) says.
+
+FHIR carries a whole thread with authors; XDIS91 carries one letter of text. What has no element
+of its own in XDIS91 (authors and their roles, specific sender and recipient, that the message is a
+reply or a forward, further CPR numbers, attachments sent earlier) is written into Text01, as the
+mapping prescribes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from .._errors import BuildError
+from .._lang import Bilingual
+from ..fhir import terminology as t
+from ..fhir.vocabulary import ROLE_DISPLAY, oioxml_file_type_for
+from ..markup import escape, plain_text
+from ..model import (
+    Activity,
+    Address,
+    Attachment,
+    AttachmentMessage,
+    Author,
+    CareMessage,
+    CareTeam,
+    Envelope,
+    EpisodeStatus,
+    Organisation,
+    OrgIdKind,
+    Patient,
+    PersonId,
+    PersonIdKind,
+    TextSegment,
+)
+from ..oioxml._xml import COPENHAGEN
+from ..oioxml.codes import EXPECTED_OBJECT_CODE
+from ..oioxml.common import new_letter_id
+from ..thread import current_event
+from .changes import Conversion, Correlation, Notes
+
+__all__ = ["MORE_CPR_NOTE", "carecommunication_to_xdis91"]
+
+MORE_CPR_NOTE = (
+    "Der er modtaget flere end et CPR-nummer i korrespondancemeddelelsen. Derfor er de resterende medsendte "
+    "CPR-numre indsat her"
+)
+_SUBJECT_MAX = 70
+_MAX_REFERENCES = 10  # Reference in XDIS91 and BinaryObject in XBIN01 occur at most ten times
+_OIOXML_ID_MAX = 14
+_IDENTIFIER_MAX = 17  # Sender/Receiver Identifier
+_ACTIVITY_NOTE = {
+    Activity.REPLY: "Svar på tidligere korrespondancemeddelelse",
+    Activity.FORWARD: "Videresendt korrespondancemeddelelse",
+}
+
+
+def carecommunication_to_xdis91(
+    message: CareMessage, *, new_id: Callable[[], str] = new_letter_id
+) -> Conversion[tuple[CareMessage, AttachmentMessage | None]]:
+    """Convert a CareCommunication to an XDIS91 letter and, when it has attachments with data, one
+    XBIN01 holding them all. ``new_id`` makes OIOXML envelope and letter ids (14 characters) where the
+    FHIR ids do not fit."""
+    notes = Notes()
+    if message.thread_id is None:
+        raise BuildError(
+            "convert.not-fhir",
+            Bilingual(
+                "Meddelelsen er ikke en CareCommunication (den har intet tråd-id).",
+                "The message is not a CareCommunication (it has no thread id).",
+            ),
+        )
+    envelope_id = _oioxml_id(message.envelope.identifier, "Bundle.id", "Envelope.Identifier", new_id, notes)
+    letter_id = _oioxml_id(message.message_id, "MessageHeader.id", "Letter.Identifier", new_id, notes)
+    sent = _minute(message.envelope.sent, "Bundle.timestamp", "Envelope.Sent", notes)
+    authorised = _minute(message.authorised, "payload.extension:date", "Letter.Authorisation", notes)
+    notes.invented(
+        "Letter.VersionCode, StatisticalCode, TypeCode, AcknowledgementCode",
+        "Faste værdier: XD9134L, XDIS91, XDIS91, pluspositivkvitt.",
+        "Fixed values: XD9134L, XDIS91, XDIS91, pluspositivkvitt.",
+    )
+    newest = _newest_author(message)
+    sender = _party(message.sender, "Sender", notes, phone=newest.phone if newest else None)
+    receiver = _party(message.receiver, "Receiver", notes)
+    patient, extra_ids = _patient(message.patient, notes)
+    episode_status, episode_id = _episode(message, notes)
+    subject = _subject(message, notes)
+    with_data = [a for a in message.attachments if a.data is not None]
+    if len(with_data) > _MAX_REFERENCES:
+        notes.lost(
+            "Communication.payload (bilag 11 og frem)",
+            f"XDIS91 og XBIN01 har plads til {_MAX_REFERENCES} bilag; de øvrige nævnes i teksten, men "
+            "kommer ikke med.",
+            f"XDIS91 and XBIN01 hold {_MAX_REFERENCES} attachments; the others are named in the text but "
+            "do not travel.",
+        )
+    left_out = with_data[_MAX_REFERENCES:]
+    with_data = with_data[:_MAX_REFERENCES]
+    text = _text(message, extra_ids, notes, left_out)
+    references = tuple(_reference(a) for a in with_data) + tuple(
+        Attachment(title=a.title, url=a.url)
+        for a in message.attachments
+        if a.url is not None and a.data is None
+    )
+    _lost_always(message, notes)
+    letter = CareMessage(
+        envelope=Envelope(envelope_id, sent, positive_receipt=True),
+        message_id=letter_id,
+        authorised=authorised,
+        sender=sender,
+        receiver=receiver,
+        patient=patient,
+        segments=(TextSegment(text),),
+        episode_of_care_id=episode_id,
+        episode_status=episode_status,
+        priority=message.priority,
+        topic=subject,
+        attachments=references,
+    )
+    binary = None
+    if with_data:
+        binary = AttachmentMessage(
+            envelope=Envelope(new_id(), sent, positive_receipt=True),
+            message_id=new_id(),
+            authorised=authorised,
+            sender=sender,
+            receiver=receiver,
+            patient=Patient(patient.identifier, patient.family_name, patient.given_name),
+            attachments=tuple(
+                Attachment(
+                    identifier=r.identifier,
+                    file_type=r.file_type,
+                    object_code=r.object_code,
+                    size=r.size,
+                    data=r.data,
+                )
+                for r in references
+                if r.data is not None
+            ),
+        )
+        notes.rewritten(
+            "Communication.payload.contentAttachment.data",
+            "XBIN01 BinaryObject",
+            f"{len(with_data)} bilag sendes i én XBIN01.",
+            f"{len(with_data)} attachment(s) travel in one XBIN01.",
+        )
+    correlation = Correlation(
+        fhir_bundle_id=message.envelope.identifier,
+        fhir_header_id=message.message_id,
+        oioxml_envelope_id=envelope_id,
+        oioxml_letter_id=letter_id,
+        fhir_sender=message.sender,
+        fhir_receiver=message.receiver,
+        xbin_envelope_id=binary.envelope.identifier if binary else None,
+        xbin_letter_id=binary.message_id if binary else None,
+        fhir_event=current_event(message),
+    )
+    return Conversion((letter, binary), tuple(notes.changes), correlation)
+
+
+def _cut(value: str | None, limit: int, element: str, notes: Notes) -> str | None:
+    """OIOXML fields are short; a longer FHIR value is cut, and the cut is noted."""
+    if value is None or len(value) <= limit:
+        return value
+    notes.rewritten(
+        element,
+        element,
+        f"Værdien forkortes til {limit} tegn (OIOXML's grænse).",
+        f"The value is cut to {limit} characters (OIOXML's limit).",
+    )
+    return value[:limit].rstrip()
+
+
+def _oioxml_id(value: str, source: str, target: str, new_id: Callable[[], str], notes: Notes) -> str:
+    if 0 < len(value) <= _OIOXML_ID_MAX:
+        return value
+    notes.rewritten(
+        source,
+        target,
+        "FHIR-id'et er for langt til OIOXML (højst 14 tegn); et nyt id dannes og gemmes til kvitteringen.",
+        "The FHIR id is too long for OIOXML (at most 14 characters); a new id is made and kept for "
+        "the acknowledgement.",
+    )
+    return new_id()
+
+
+def _minute(moment: datetime, source: str, target: str, notes: Notes) -> datetime:
+    local = moment.astimezone(COPENHAGEN)
+    minute = local.replace(second=0, microsecond=0)
+    if local != minute or moment.utcoffset() != local.utcoffset():
+        notes.rewritten(
+            source,
+            target,
+            "OIOXML har dansk tid i timer og minutter; sekunder og tidszone falder bort.",
+            "OIOXML has Danish time in hours and minutes; seconds and time zone are dropped.",
+        )
+    return minute
+
+
+def _newest_author(message: CareMessage) -> Author | None:
+    dated = [s for s in message.segments if s.author is not None]
+    dated.sort(key=lambda s: s.written or message.authorised)
+    return dated[-1].author if dated else None
+
+
+def _party(party: Organisation, element: str, notes: Notes, *, phone: str | None = None) -> Organisation:
+    if party.sor is None:
+        raise BuildError(
+            "convert.sor-missing",
+            Bilingual(
+                f"Organization {party.ean} har ingen SOR-kode; XDIS91 skal have en identifikator.",
+                f"Organization {party.ean} has no SOR code; XDIS91 needs an identifier.",
+            ),
+        )
+    name = party.name
+    if element == "Sender" and not name:
+        name = party.ean
+        notes.invented(
+            "Sender.OrganisationName",
+            "Organization.name mangler; lokationsnummeret bruges.",
+            "Organization.name is missing; the location number is used.",
+        )
+    if phone and element == "Sender":
+        notes.rewritten(
+            "payload.extension:authorContact",
+            "Sender.TelephoneSubscriberIdentifier",
+            "Den seneste forfatters telefonnummer bliver afsenderens.",
+            "The newest author's telephone number becomes the sender's.",
+        )
+    identifier, kind = party.sor, OrgIdKind.SOR
+    if len(party.sor) > _IDENTIFIER_MAX:
+        notes.rewritten(
+            f"Organization.identifier (SOR {party.sor})",
+            f"{element}.Identifier",
+            "SOR-koden er for lang til XDIS91 (højst 17 tegn); lokationsnummeret bruges.",
+            "The SOR code is too long for XDIS91 (at most 17 characters); the location number is used.",
+        )
+        identifier, kind = party.ean, OrgIdKind.LOCATION_NUMBER
+    return Organisation(
+        ean=party.ean,
+        name=_cut(name, 35, f"{element}.OrganisationName", notes),
+        identifier=identifier,
+        identifier_kind=kind,
+        phone=_cut(phone, 25, "Sender.TelephoneSubscriberIdentifier", notes) if element == "Sender" else None,
+    )
+
+
+def _patient(patient: Patient, notes: Notes) -> tuple[Patient, list[PersonId]]:
+    identifiers = [patient.identifier, *patient.other_identifiers]
+    cprs = [i for i in identifiers if i.kind is PersonIdKind.CPR]
+    replacements = [i for i in identifiers if i.kind is PersonIdKind.REPLACEMENT]
+    if cprs:
+        primary = cprs[0]
+    else:  # with two replacement CPRs, the national X-eCPR wins
+        national = [i for i in replacements if i.system == t.X_ECPR_SYSTEM]
+        primary = (national or replacements)[0]
+    extra = [i for i in identifiers if i is not primary]
+    if extra:
+        notes.rewritten(
+            "Patient.identifier (flere)",
+            "ClinicalInformation.Text01",
+            "Flere CPR-numre: det almindelige (eller X-eCPR) bliver patientens, de øvrige skrives i teksten.",
+            "Several CPR numbers: the regular one (or X-eCPR) becomes the patient's, the others go "
+            "into the text.",
+        )
+    if patient.phones or patient.email:
+        notes.lost("Patient.telecom", "XDIS91 har ingen patientkontakt.", "XDIS91 has no patient contact.")
+    address = patient.address
+    if address is not None:
+        address = Address(
+            street=_cut(address.street, 35, "Patient.StreetName", notes),
+            city=_cut(address.city, 35, "Patient.DistrictName", notes),
+            postcode=_cut(address.postcode, 9, "Patient.PostCodeIdentifier", notes),
+        )
+    return (
+        Patient(
+            identifier=PersonId(primary.kind, primary.value),
+            family_name=_cut(patient.family_name, 70, "Patient.PersonSurnameName", notes) or "",
+            given_name=_cut(patient.given_name, 70, "Patient.PersonGivenName", notes),
+            address=address,
+        ),
+        extra,
+    )
+
+
+def _episode(message: CareMessage, notes: Notes) -> tuple[EpisodeStatus, str | None]:
+    identifier = message.episode_of_care_id
+    if identifier is not None and "-" in identifier:
+        notes.rewritten(
+            "Encounter.episodeOfCare.identifier",
+            "Letter.EpisodeOfCareIdentifier",
+            "Bindestreger fjernes fra forløbs-id'et.",
+            "Hyphens are removed from the episode id.",
+        )
+        identifier = identifier.replace("-", "")
+    if message.encounter_status or message.encounter_class:
+        notes.rewritten(
+            "Encounter.status/class",
+            "Patient.EpisodeOfCareStatusCode",
+            "Andre kombinationer end MedComs tabel bliver 'inaktiv'.",
+            "Combinations outside MedCom's table become 'inaktiv'.",
+        )
+        return (
+            EpisodeStatus.DECEASED
+            if message.episode_status is EpisodeStatus.DECEASED
+            else EpisodeStatus.INACTIVE
+        ), identifier
+    return message.episode_status, identifier
+
+
+def _subject(message: CareMessage, notes: Notes) -> str:
+    category = t.CATEGORIES.get(message.category or "")
+    parts = [category.da if category else message.category, message.topic]
+    subject = ", ".join(p for p in parts if p)
+    if len(subject) > _SUBJECT_MAX:
+        notes.rewritten(
+            "Communication.category + topic",
+            "AdditionalInformation.Subject",
+            f"Kategori og emne forkortes til {_SUBJECT_MAX} tegn.",
+            f"Category and topic are cut to {_SUBJECT_MAX} characters.",
+        )
+        subject = subject[:_SUBJECT_MAX]
+    else:
+        notes.rewritten(
+            "Communication.category + topic",
+            "AdditionalInformation.Subject",
+            "Kategori og emne skrives kommasepareret i emnet.",
+            "Category and topic are written comma-separated into the subject.",
+        )
+    return subject
+
+
+def _author_lines(author: Author | None) -> list[str]:
+    if author is None:
+        return []
+    lines = []
+    if author.name:
+        lines.append(f"Forfatter: {author.name}")
+    role = ROLE_DISPLAY.get(author.role or "", author.role) if author.role else author.role_text
+    if role:
+        lines.append(f"Stilling: {role}")
+    return lines
+
+
+def _party_line(label: str, party: Author | CareTeam | None) -> list[str]:
+    if party is None:
+        return []
+    if isinstance(party, CareTeam):
+        return [f"{label}: {party.name}"]
+    role = ROLE_DISPLAY.get(party.role or "", party.role) if party.role else party.role_text
+    return [f"{label}: {', '.join(p for p in (party.name, role) if p)}"]
+
+
+def _text(message: CareMessage, extra_ids: list[PersonId], notes: Notes, left_out: list[Attachment]) -> str:
+    lines: list[str] = []
+    note = _ACTIVITY_NOTE.get(message.activity)
+    if note:
+        lines += [note, ""]
+        notes.rewritten(
+            "Provenance.activity",
+            "ClinicalInformation.Text01",
+            f"'{note}' står øverst i teksten.",
+            f"'{note}' is written at the top of the text.",
+        )
+    segments = sorted(message.segments, key=lambda s: s.written or message.authorised)
+    for index, segment in enumerate(segments):
+        if index:
+            lines.append("")
+        lines.append(plain_text(segment.text).rstrip())
+        lines += _author_lines(segment.author)
+    if any(s.author for s in segments):
+        notes.rewritten(
+            "PractitionerRole.code, Practitioner.name",
+            "ClinicalInformation.Text01",
+            "Forfatter og stilling skrives under teksten.",
+            "Author and role are written below the text.",
+        )
+    if len(segments) > 1:
+        notes.rewritten(
+            "Communication.payload (tidligere afsnit)",
+            "ClinicalInformation.Text01",
+            "Trådens afsnit står efter hinanden i tidsorden.",
+            "The thread's segments follow each other in time order.",
+        )
+    extra = _party_line("Specifik afsender", message.specific_sender)
+    extra += _party_line("Specifik modtager", message.specific_recipient)
+    if extra:
+        lines += ["", *extra]
+        notes.rewritten(
+            "Communication.extension:sender / recipient",
+            "ClinicalInformation.Text01",
+            "Specifik afsender og modtager skrives i teksten.",
+            "Specific sender and recipient are written into the text.",
+        )
+    earlier = [a for a in message.attachments if a.data is None and a.url is None]
+    if earlier:
+        lines += ["", "Bilag sendt tidligere i tråden:"]
+        lines += [f"- {a.title or 'uden titel'} ({a.identifier})" for a in earlier]
+        notes.rewritten(
+            "Communication.payload (bilag uden data)",
+            "ClinicalInformation.Text01",
+            "Bilag sendt tidligere (uden data) nævnes sidst i teksten.",
+            "Attachments sent earlier (without data) are named at the end of the text.",
+        )
+    if left_out:
+        lines += ["", "Bilag, der ikke kunne komme med (højst 10):"]
+        lines += [f"- {a.title or 'uden titel'} ({a.identifier})" for a in left_out]
+    if extra_ids:
+        lines += ["", MORE_CPR_NOTE, *[i.value for i in extra_ids]]
+    return escape("\n".join(lines))
+
+
+def _reference(attachment: Attachment) -> Attachment:
+    file_type = oioxml_file_type_for(attachment.media_type)
+    return Attachment(
+        title=(attachment.title or "BIN")[:70],
+        identifier=attachment.identifier,
+        file_type=file_type,
+        object_code=EXPECTED_OBJECT_CODE.get(file_type or "", "proprietaert_indhold"),
+        size=len(attachment.data) if attachment.data is not None else None,
+        data=attachment.data,
+    )
+
+
+def _lost_always(message: CareMessage, notes: Notes) -> None:
+    notes.lost(
+        "Communication.identifier",
+        "Tråd-id'et har ingen plads i XDIS91.",
+        "The thread id has no place in XDIS91.",
+    )
+    if message.previous is not None or message.history:
+        notes.lost(
+            "Provenance (tidligere meddelelser)",
+            "Henvisningen til tidligere meddelelser mistes.",
+            "The reference to earlier messages is lost.",
+        )
+    if any(a.data is not None and (a.author or a.created) for a in message.attachments):
+        notes.lost(
+            "payload.contentAttachment (forfatter, dato)",
+            "Bilagets forfatter og datoer mappes ikke.",
+            "The attachment's author and dates are not mapped.",
+        )

@@ -1,0 +1,41 @@
+"""The vendor self-test: MedCom's test protocols as a command.
+
+Give it the messages a system produced for each test case, and it says, case by case, what MedCom
+will look for and whether the messages show it — on top of full validation. Protocols:
+``carecommunication-send``, ``carecommunication-receive`` (the Acknowledgements a system sent for
+MedCom's receive examples) and ``xdis91`` (medcomkit's own, for OIOXML). Reports as text,
+Markdown, self-contained HTML and JUnit XML.
+"""
+
+from __future__ import annotations
+
+from .cases import PROTOCOLS, Case, Protocol, protocol_intro
+from .files import manifest_template, read_manifest
+from .inputs import InputFile, Inputs, find_reference, inputs_for, read_inputs, write_inputs
+from .run import CaseResult, Finding, Outcome, SelftestResult, run_selftest, write_manifest
+from .writers import to_html, to_junit, to_markdown, to_text
+
+__all__ = [
+    "PROTOCOLS",
+    "Case",
+    "CaseResult",
+    "Finding",
+    "InputFile",
+    "Inputs",
+    "Outcome",
+    "Protocol",
+    "SelftestResult",
+    "find_reference",
+    "inputs_for",
+    "manifest_template",
+    "protocol_intro",
+    "read_inputs",
+    "read_manifest",
+    "run_selftest",
+    "to_html",
+    "to_junit",
+    "to_markdown",
+    "to_text",
+    "write_inputs",
+    "write_manifest",
+]

@@ -1,0 +1,83 @@
+"""``medcomkit selftest``: the vendor self-test from the command line.
+
+Exit status: 0 when no case failed (with ``--require-all``: when every case passed), 1 when a case
+failed, 2 for usage errors and unreadable folders, files or manifests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .._errors import MedcomkitError
+from .._lang import Lang
+from .cases import Protocol
+from .inputs import find_reference, inputs_for, write_inputs
+from .run import run_selftest, write_manifest
+
+__all__ = ["REPORT_NAMES", "run"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+REPORT_NAMES = {"markdown": "selftest.md", "html": "selftest.html", "junit": "selftest-junit.xml"}
+
+
+def _say(lang: Lang, da: str, en: str) -> str:
+    return da if lang == "da" else en
+
+
+def _reference(args: argparse.Namespace) -> Path | None:
+    if args.no_reference:
+        return None
+    return find_reference(args.reference)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the sub-command described by ``args`` (see ``medcomkit selftest --help``)."""
+    lang: Lang = args.lang
+    protocol = Protocol(args.protocol)
+    try:
+        if args.write_inputs:
+            return _write_inputs(protocol, args, lang)
+        if args.write_manifest:
+            path = write_manifest(protocol, args.directory)
+            print(path)
+            return EXIT_OK
+        result = run_selftest(protocol, args.directory, reference=_reference(args), inputs=args.inputs)
+    except MedcomkitError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    print(result.to_text(lang))
+    if args.report_dir is not None:
+        args.report_dir.mkdir(parents=True, exist_ok=True)
+        reports = {
+            "markdown": result.to_markdown(lang),
+            "html": result.to_html(lang),
+            "junit": result.to_junit(lang),
+        }
+        for kind, text in reports.items():
+            path = args.report_dir / REPORT_NAMES[kind]
+            path.write_text(text, encoding="utf-8")
+            print(path)
+    return result.exit_status(require_all=args.require_all)
+
+
+def _write_inputs(protocol: Protocol, args: argparse.Namespace, lang: Lang) -> int:
+    if protocol is Protocol.CARECOMMUNICATION_SEND:
+        print(
+            "medcomkit: "
+            + _say(
+                lang,
+                "--write-inputs gælder modtageprotokollen og xdis91; til afsendelse svarer jeres system på "
+                "MedComs testeksempler.",
+                "--write-inputs is for the receive protocol and xdis91; for sending, your system answers "
+                "MedCom's test examples.",
+            ),
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    inputs = inputs_for(protocol, _reference(args))
+    for path in write_inputs(inputs, args.directory):
+        print(path)
+    print(_say(lang, "Inddata: ", "Inputs: ") + inputs.describe().get(lang), file=sys.stderr)
+    return EXIT_OK

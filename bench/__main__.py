@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from . import validate_corpus
+from . import validate_corpus, validate_fhir
 
 validate_corpus.main()
+print()
+validate_fhir.main()

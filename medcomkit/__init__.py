@@ -8,6 +8,9 @@ from __future__ import annotations
 from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError
 from ._lang import Bilingual
 from ._rule import Rule
+from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
+from .fhir.carecommunication import build_carecommunication, read_carecommunication
 from .model import (
     Activity,
     Address,
@@ -16,13 +19,16 @@ from .model import (
     Author,
     CareMessage,
     CareTeam,
+    Diagnosis,
     Envelope,
+    EpisodeOfCare,
     EpisodeStatus,
     LetterStatus,
     MessageRef,
     Organisation,
     OrgIdKind,
     Patient,
+    PatientTransport,
     PersonId,
     PersonIdKind,
     Phone,
@@ -30,19 +36,30 @@ from .model import (
     Receipt,
     ReceiptKind,
     ReceiptLetter,
+    Referral,
+    ReferralPriority,
+    ReferralStatus,
+    Referrer,
     RefuseReason,
+    Relation,
+    Relative,
     TextSegment,
     ThreadEvent,
+    VisitationNote,
 )
 from .oioxml.common import new_letter_id
 from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
 from .oioxml.xctl import build_xctl
 from .oioxml.xdis91 import build_xdis91
+from .oioxml.xref01 import build_xref01, join_referral_attachments, referral_attachments
 from .parsing import Message, parse, parse_all
 from .receipts import match_receipt, receipt_for, receipt_matches
+from .reliable import Arrival, ArrivalLog, classify_arrival
 from .report import Issue, IssueType, Kind, Report, Severity
-from .thread import Thread, forward, group_threads, reply
+from .selftest import SelftestResult, run_selftest
+from .thread import Thread, forward, group_threads, reply, start_thread
 from .validation import validate, validate_bytes
+from .vans import Mailbox, MailItem, PayloadInfo, VansEnvelope, describe_payload, read_envelope, unwrap, wrap
 
 __version__ = "0.1.0"
 
@@ -51,9 +68,11 @@ def rules() -> list[Rule]:
     """Every rule medcomkit can report, sorted by id (for documentation and tooling)."""
     from . import oioxml as _oioxml  # noqa: F401  (importing registers the OIOXML rules)
     from ._rule import all_rules
+    from .fhir import rules as _fhir_rules  # noqa: F401  (plain data: no fhir.resources import)
     from .oioxml import rules as _oioxml_rules  # noqa: F401
     from .oioxml import schema as _schema  # noqa: F401
     from .oioxml import validate as _validate  # noqa: F401
+    from .vans import rules as _vans_rules  # noqa: F401
 
     return all_rules()
 
@@ -61,6 +80,10 @@ def rules() -> list[Rule]:
 __all__ = [
     "Activity",
     "Address",
+    "Archive",
+    "ArchiveError",
+    "Arrival",
+    "ArrivalLog",
     "Attachment",
     "AttachmentMessage",
     "Author",
@@ -68,12 +91,16 @@ __all__ = [
     "BuildError",
     "CareMessage",
     "CareTeam",
+    "Diagnosis",
     "Envelope",
+    "EpisodeOfCare",
     "EpisodeStatus",
     "Issue",
     "IssueType",
     "Kind",
     "LetterStatus",
+    "MailItem",
+    "Mailbox",
     "MarkupError",
     "MedcomkitError",
     "Message",
@@ -82,6 +109,8 @@ __all__ = [
     "Organisation",
     "ParseError",
     "Patient",
+    "PatientTransport",
+    "PayloadInfo",
     "PersonId",
     "PersonIdKind",
     "Phone",
@@ -89,30 +118,57 @@ __all__ = [
     "Receipt",
     "ReceiptKind",
     "ReceiptLetter",
+    "Referral",
+    "ReferralPriority",
+    "ReferralStatus",
+    "Referrer",
     "RefuseReason",
+    "Relation",
+    "Relative",
     "Report",
+    "ResendPolicy",
     "Rule",
+    "SelftestResult",
     "Severity",
     "SourceError",
+    "State",
+    "Status",
     "TextSegment",
     "Thread",
     "ThreadEvent",
+    "VansEnvelope",
+    "VisitationNote",
     "__version__",
+    "acknowledge",
     "attachments_for",
+    "build_acknowledgement",
+    "build_carecommunication",
     "build_xbin01",
     "build_xctl",
     "build_xdis91",
+    "build_xref01",
+    "classify_arrival",
+    "describe_payload",
     "forward",
     "group_threads",
     "join_attachments",
+    "join_referral_attachments",
     "match_receipt",
     "new_letter_id",
     "parse",
     "parse_all",
+    "read_acknowledgement",
+    "read_carecommunication",
+    "read_envelope",
     "receipt_for",
     "receipt_matches",
+    "referral_attachments",
     "reply",
     "rules",
+    "run_selftest",
+    "start_thread",
+    "unwrap",
     "validate",
     "validate_bytes",
+    "wrap",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,6 +75,106 @@ def _parser() -> argparse.ArgumentParser:
     demo_kinds = demo.add_subparsers(dest="demo", required=True, parser_class=_Parser)
     km = demo_kinds.add_parser("km", help="a valid XDIS91 with its XBIN01 (PDF) for a fictitious patient")
     km.add_argument("--out", type=Path, required=True, metavar="DIR")
+    referral = demo_kinds.add_parser(
+        "referral", help="a valid XREF01 to child psychiatry with its XBIN01 and the regional form (PDF)"
+    )
+    referral.add_argument("--out", type=Path, required=True, metavar="DIR")
+    referral.add_argument("--version", choices=("XH0130R", "XH0131R"), default="XH0130R")
+    cc = demo_kinds.add_parser(
+        "carecommunication", help="a valid FHIR CareCommunication thread: new message, reply, forward"
+    )
+    cc.add_argument("--out", type=Path, required=True, metavar="DIR")
+    cc.add_argument("--format", choices=("json", "xml"), default="json")
+
+    convert = commands.add_parser(
+        "convert", help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does"
+    )
+    convert.add_argument("paths", nargs="+", metavar="INPUT", help="message files; an XDIS91 with its XBIN01")
+    convert.add_argument("--to", choices=("fhir", "oioxml"), required=True)
+    convert.add_argument("--fhir-format", choices=("json", "xml"), default="json")
+    convert.add_argument("--out", type=Path, required=True, metavar="DIR")
+    convert.add_argument(
+        "--sor", action="append", default=[], metavar="EAN=SOR", help="SOR code of a location number (repeat)"
+    )
+    convert.add_argument(
+        "--registry",
+        metavar="FILE",
+        help="look SOR codes up in a SOR export, or 'demo' for the demo registry",
+    )
+    convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+
+    archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
+    archive_commands = archive.add_subparsers(dest="archive", required=True, parser_class=_Parser)
+    journal = _Parser(add_help=False)
+    journal.add_argument("--db", type=Path, required=True, metavar="FILE", help="the journal file")
+    journal.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+    journal.add_argument("--key-file", type=Path, metavar="FILE", help="patient-index key, kept apart")
+    archive_add = archive_commands.add_parser("add", parents=[journal], help="journalise message files")
+    archive_add.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
+    archive_add.add_argument("--direction", choices=("sent", "received"), required=True)
+    archive_list = archive_commands.add_parser("list", parents=[journal], help="one line per message")
+    archive_list.add_argument("--format", choices=("text", "json"), default="text")
+    archive_list.add_argument("--patient", metavar="CPR", help="only messages about this patient")
+    archive_list.add_argument("--now", metavar="TIME", help="state as of this time (ISO 8601)")
+    archive_show = archive_commands.add_parser("show", parents=[journal], help="one message, receipts, state")
+    archive_show.add_argument("id", type=int, metavar="ID")
+    archive_show.add_argument("--format", choices=("text", "json"), default="text")
+    archive_show.add_argument("--now", metavar="TIME", help="state as of this time (ISO 8601)")
+    archive_show.add_argument("--export", type=Path, metavar="DIR", help="write the journal copy into DIR")
+
+    vans = commands.add_parser("vans", help="wrap a message in a VANSEnvelope, or take it out again")
+    vans_actions = vans.add_subparsers(dest="vans", required=True, parser_class=_Parser)
+    vans_wrap = vans_actions.add_parser("wrap", help="wrap a message (OIOXML, FHIR or other data)")
+    vans_wrap.add_argument("input", type=Path, metavar="INPUT", help="the message file")
+    vans_wrap.add_argument("--sender", metavar="EAN", help="sender (default: from the message)")
+    vans_wrap.add_argument("--receiver", metavar="EAN", help="receiver (default: from the message)")
+    vans_wrap.add_argument("--envelope-id", metavar="UUID", help="EnvelopeIdentifier (default: derived)")
+    vans_wrap.add_argument("--name", metavar="CODE", help="Name, e.g. MCM:XDIS91 (default: derived)")
+    vans_wrap.add_argument("--doc-format", choices=("XML", "EDIFACT", "HL7", "Binary", "Other"))
+    vans_wrap.add_argument("--doc-version", metavar="VERSION", help="Version (default: derived)")
+    vans_unwrap = vans_actions.add_parser("unwrap", help="take the message out of a VANSEnvelope")
+    vans_unwrap.add_argument("input", type=Path, metavar="INPUT", help="the envelope file")
+    vans_unwrap.add_argument("--max-size", type=_size, metavar="SIZE", help="largest envelope accepted (32M)")
+    for action in (vans_wrap, vans_unwrap):
+        action.add_argument("--out", type=Path, required=True, metavar="DIR")
+        action.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+
+    sor_parser = commands.add_parser("sor", help="look units up in SOR (the demo registry or an export)")
+    sor_commands = sor_parser.add_subparsers(dest="sor", required=True, parser_class=_Parser)
+    lookup = sor_commands.add_parser("lookup", help="by SOR code, location number, municipality code or name")
+    lookup.add_argument("query", metavar="QUERY")
+    lookup.add_argument(
+        "--registry", type=Path, metavar="FILE", help="sor.csv, SorEntity CSV or SOR XML (default: demo)"
+    )
+    lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+
+    stats_parser = commands.add_parser("stats", help="VANS traffic statistics")
+    stats_commands = stats_parser.add_subparsers(dest="stats", required=True, parser_class=_Parser)
+    stats_summary = stats_commands.add_parser("summary", help="headline figures of a statistics CSV")
+    stats_summary.add_argument("--input", type=Path, required=True, metavar="CSV")
+    stats_summary.add_argument("--format", choices=("text", "json"), default="text")
+    stats_summary.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+
+    selftest = commands.add_parser(
+        "selftest", help="check your system's messages against MedCom's test protocol, case by case"
+    )
+    selftest.add_argument("directory", type=Path, metavar="DIR", help="the messages your system produced")
+    selftest.add_argument(
+        "--protocol", required=True, choices=("carecommunication-send", "carecommunication-receive", "xdis91")
+    )
+    selftest.add_argument("--lang", choices=("da", "en"), default="da", help="language of the report")
+    selftest.add_argument("--report-dir", type=Path, metavar="DIR", help="write Markdown, HTML and JUnit XML")
+    selftest.add_argument("--write-manifest", action="store_true", help="write a template manifest into DIR")
+    selftest.add_argument(
+        "--write-inputs", action="store_true", help="write the messages your system must receive into DIR"
+    )
+    selftest.add_argument("--inputs", type=Path, metavar="DIR", help="inputs written before (--write-inputs)")
+    selftest.add_argument(
+        "--reference", type=Path, metavar="DIR", help="MedCom's test examples (default: ../shared/reference)"
+    )
+    selftest.add_argument("--no-reference", action="store_true", help="do not look for MedCom's examples")
+    selftest.add_argument("--require-all", action="store_true", help="a case without a message fails too")
     return parser
 
 
@@ -114,20 +215,164 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo_km
+    from .demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 
-    for path in write_demo_km(args.out):
+    if args.demo == "km":
+        paths = write_demo_km(args.out)
+    elif args.demo == "referral":
+        paths = write_demo_referral(args.out, version=args.version)
+    else:
+        paths = write_demo_carecommunication(args.out, format=args.format)
+    for path in paths:
         print(path)
     return EXIT_OK
 
 
+def _archive(args: argparse.Namespace) -> int:
+    from .archive.command import run
+
+    return run(args)
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from ._errors import MedcomkitError
+    from .convert import SorEntry
+    from .convert.files import convert_files
+
+    lang: Lang = args.lang
+    sor = {}
+    for pair in args.sor:
+        ean, _, code = pair.partition("=")
+        if not code:
+            message = "--sor skal skrives EAN=SOR" if lang == "da" else "--sor must be written EAN=SOR"
+            print(f"medcomkit: {message} ({pair})", file=sys.stderr)
+            return EXIT_USAGE
+        sor[ean.strip()] = SorEntry(code.strip())
+
+    def lookup(ean: str) -> SorEntry | None:
+        return sor.get(ean) or (found(ean) if found else None)  # given codes win over the registry
+
+    found = None
+    try:
+        if args.registry:
+            from .convert import registry_lookup
+            from .sor import demo_registry, load_sor
+
+            registry = demo_registry() if args.registry == "demo" else load_sor(Path(args.registry))
+            found = registry_lookup(registry)
+        outputs, conversions = convert_files(
+            [Path(p) for p in args.paths], to=args.to, fhir_format=args.fhir_format, sor=lookup
+        )
+    except MedcomkitError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_INVALID
+    args.out.mkdir(parents=True, exist_ok=True)
+    for output in outputs:
+        path = args.out / output.name
+        path.write_bytes(output.data)
+        print(path)
+    for conversion in conversions:
+        for row in conversion.rows(lang):
+            print("  " + " | ".join(row.values()))
+    return EXIT_OK
+
+
+def _vans(args: argparse.Namespace) -> int:
+    from ._errors import MedcomkitError, SourceError
+    from .vans.files import unwrap_file, wrap_file
+    from .xmlsafe import MAX_DOCUMENT_BYTES
+
+    lang: Lang = args.lang
+    try:
+        if args.vans == "wrap":
+            path = wrap_file(
+                args.input,
+                args.out,
+                sender=args.sender,
+                receiver=args.receiver,
+                envelope_id=args.envelope_id,
+                name=args.name,
+                format=args.doc_format,
+                version=args.doc_version,
+            )
+        else:
+            path = unwrap_file(args.input, args.out, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
+    except MedcomkitError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(error, SourceError) else EXIT_INVALID
+    print(path)
+    return EXIT_OK
+
+
+def _sor(args: argparse.Namespace) -> int:
+    from ._errors import MedcomkitError
+    from .sor import SorLookupError, demo_registry, load_sor
+
+    lang: Lang = args.lang
+    try:
+        registry = load_sor(args.registry) if args.registry else demo_registry()
+    except MedcomkitError as error:  # an unreadable or malformed registry: the command cannot run
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        units = registry.lookup(args.query)
+    except SorLookupError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        if args.format == "json":
+            print("[]")
+        return EXIT_INVALID
+    if args.format == "json":
+        print(json.dumps([u.to_dict() for u in units], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if registry.demo:
+        print("Demoregister — fiktive koder\n" if lang == "da" else "Demo registry — fictitious codes\n")
+    print("\n\n".join(u.to_text(lang) for u in units))
+    return EXIT_OK
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from ._errors import ParseError, SourceError
+    from .stats import load_stats, summarise
+
+    lang: Lang = args.lang
+    try:
+        summary = summarise(load_stats(args.input))
+    except SourceError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE
+    except ParseError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_INVALID
+    text = summary.to_text(lang)
+    print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) if args.format == "json" else text)
+    return EXIT_OK
+
+
+def _selftest(args: argparse.Namespace) -> int:
+    from .selftest.command import run
+
+    return run(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handlers = {"validate": _validate, "demo": _demo}
+    handlers = {
+        "validate": _validate,
+        "demo": _demo,
+        "archive": _archive,
+        "convert": _convert,
+        "vans": _vans,
+        "sor": _sor,
+        "stats": _stats,
+        "selftest": _selftest,
+    }
     try:
         return handlers[args.command](args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as error:
         print(f"medcomkit: fejl/error: {error}", file=sys.stderr)
         return EXIT_USAGE

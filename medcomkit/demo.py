@@ -8,28 +8,51 @@ number that fails modulus 11 on a date other than 1 January, which CPR has never
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 from .identifiers import gln_check_digit
+from .markup import plain_text
 from .model import (
     Address,
     Attachment,
+    Author,
     CareMessage,
+    Diagnosis,
     Envelope,
+    EpisodeOfCare,
     EpisodeStatus,
     Organisation,
     OrgIdKind,
     Patient,
     PersonId,
     PersonIdKind,
+    Phone,
     Priority,
+    Referral,
+    ReferralPriority,
+    ReferralStatus,
+    Referrer,
+    Relation,
+    Relative,
     TextSegment,
 )
 from .oioxml._xml import COPENHAGEN
 from .pdf import PdfDocument
+from .referral_form import Consent, Guardian, ReferralForm, referral_form_attachment
+from .thread import forward, reply, start_thread
 
-__all__ = ["DEMO_CPR", "demo_care_message", "demo_gln", "demo_plan_pdf", "write_demo_km"]
+__all__ = [
+    "DEMO_CPR",
+    "demo_care_message",
+    "demo_care_thread",
+    "demo_gln",
+    "demo_plan_pdf",
+    "write_demo_carecommunication",
+    "write_demo_km",
+]
 
 DEMO_CPR = "1203134996"  # fictitious: 12 March 2013, fails modulus 11
 DEMO_TIME = datetime(2026, 11, 26, 10, 15, tzinfo=COPENHAGEN)
@@ -134,6 +157,227 @@ def write_demo_km(directory: Path) -> list[Path]:
         "km-xdis91.xml": build_xdis91(message),
         "km-xbin01.xml": build_xbin01(binary),
         "forloebsplan.pdf": demo_plan_pdf(),
+    }
+    written = []
+    for name, data in outputs.items():
+        path = directory / name
+        path.write_bytes(data)
+        written.append(path)
+    return written
+
+
+# --- the same conversation in FHIR: a new message, the GP's reply, and a forward ---------------------
+
+PSYCHOLOGIST = Author(given_name="Sara", family_name="Demo (fiktiv)", role="psykolog", phone="99999999")
+GP = Author(given_name="Peter", family_name="Læge (fiktiv)", role="laege", phone="88888888")
+HOSPITAL = Organisation(
+    ean=demo_gln(301),
+    name="Børne- og Ungdomspsykiatrien Demo (fiktiv)",
+    identifier="999900000301001",
+    identifier_kind=OrgIdKind.SOR,
+)
+# Fixed ids, so the demo files are the same every time they are written.
+_THREAD = "0c3f1b52-7d4e-4a8b-9b6c-2e5d8f7a1c03"
+_FORWARD_THREAD = "6a2d9e41-0b7c-4f3e-8d15-c4b7a9e2f360"
+_SEGMENTS = (
+    "9d1e7c40-5b2a-4e6f-8a3d-1f0c9b8e7d21",
+    "3b8f2a61-9c4d-4e7a-b5f0-6d1e2c3a4b52",
+    "e47c1d93-2f6b-4a8e-9c05-7b3d1a2f6e84",
+)
+
+
+def demo_care_thread() -> tuple[CareMessage, CareMessage, CareMessage]:
+    """The demo korrespondancemeddelelse as a FHIR thread: the § 126 a unit's new message, the
+    GP's reply a day later, and the unit forwarding the thread to child and adolescent psychiatry."""
+    first = demo_care_message()
+    new = start_thread(
+        replace(
+            first,
+            envelope=Envelope(identifier="b1e5c2d8-4f7a-4c3b-9e6d-0a8f1b2c3d41", sent=first.authorised),
+            message_id="8f4e2b71-6c3d-4a9e-b0f5-1d7c2e8a9b10",
+            thread_id=_THREAD,
+            category="other",
+            priority=None,  # FHIR allows priority only on messages about a referral
+            segments=(TextSegment(plain_text(TEXT), first.authorised, PSYCHOLOGIST, _SEGMENTS[0]),),
+            attachments=tuple(
+                # FHIR names the file type by MIME type and has no OIOXML object code or size
+                replace(
+                    a,
+                    media_type="application/pdf",
+                    author=PSYCHOLOGIST,
+                    file_type=None,
+                    object_code=None,
+                    size=None,
+                )
+                for a in first.attachments
+            ),
+        )
+    )
+    answer = reply(
+        new,
+        text=(
+            "Tak for orienteringen. Ida har ikke tidligere været udredt, og hun får ingen medicin. "
+            "Jeg ser hende gerne til en samtale, hvis søvnen ikke bedres.\n\nMed venlig hilsen\nPeter Læge"
+        ),
+        author=GP,
+        when=DEMO_TIME + timedelta(days=1, hours=3),
+        message_id="c2a7d9e3-8b1f-4e6c-a5d0-3f9b7e1c2a64",
+        envelope_id="f6d3a1b9-2e8c-4d7f-b1a5-9c0e4f7b3d85",
+        segment_id=_SEGMENTS[1],
+    )
+    passed_on = forward(
+        answer,
+        to=HOSPITAL,
+        text="Videresendt til orientering forud for en eventuel henvisning, efter aftale med forældrene.",
+        author=PSYCHOLOGIST,
+        when=DEMO_TIME + timedelta(days=8),
+        message_id="4d8b1e6a-3c9f-4b2e-8d7a-5e1f0c6b9a26",
+        envelope_id="a9c4e2f7-1d6b-4e8a-9f3c-7b2d5e0a1c47",
+        thread_id=_FORWARD_THREAD,
+        segment_id=_SEGMENTS[2],
+        # The reply carried the plan without its bytes; the unit still has them from its own message.
+        attachment_data={a.identifier or "": a.data for a in new.attachments if a.data is not None},
+    )
+    return new, answer, passed_on
+
+
+def write_demo_carecommunication(directory: Path, *, format: Literal["json", "xml"] = "json") -> list[Path]:
+    """Write the demo thread as three CareCommunication Bundles (new, reply, forward)."""
+    from .fhir.carecommunication import build_carecommunication
+
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, message in zip(("ny", "svar", "videresendt"), demo_care_thread(), strict=True):
+        path = directory / f"carecommunication-{name}.{format}"
+        path.write_bytes(build_carecommunication(message, format=format))
+        written.append(path)
+    return written
+
+
+# --- a hospital referral (XREF01) from the § 126 a unit to child and adolescent psychiatry ------------
+
+__all__ += ["demo_referral", "demo_referral_form", "write_demo_referral"]
+
+REFERRAL_TIME = DEMO_TIME + timedelta(weeks=10)  # when the six conversations are over
+BUP = Organisation(
+    ean=demo_gln(301),
+    name="BUP Region Demo (fiktiv)",
+    identifier="999900000301001",
+    identifier_kind=OrgIdKind.SOR,
+    department="Børne- og ungdomspsykiatri",
+    unit="Visitationen",
+    address=Address(street="Hospitalsvej 3", city="Demoby", postcode="9999"),
+)
+REFERRER = Referrer(name="Sara Demo (fiktiv)", title="Psykolog")
+CHILD = replace(PATIENT, phones=(Phone("99 99 12 34", "mobile"),), email="familien.testesen@example.org")
+MOTHER = Guardian(
+    "Mette Testesen (fiktiv)", "Mor", phone="99 99 12 35", email="familien.testesen@example.org"
+)
+FATHER = Guardian("Jonas Testesen (fiktiv)", "Far", phone="99 99 12 36")
+REFERRAL_REASON = (
+    "Henvises til udredning for angst og depressive symptomer. Ida har gennemført et forløb i kommunens "
+    "lettilgængelige tilbud (§ 126 a) med seks samtaler over ti uger uden tilstrækkelig bedring.\n"
+    "Symptomerne har varet omkring et halvt år: indsovningsbesvær, mange bekymringer, ondt i maven om "
+    "morgenen og stigende skolefravær."
+)
+_REFERRAL_IDS = {
+    "form": "7c2e9b14-5d3a-4f8e-a6b1-0e9d4c3f2a58",
+    "plan": "9a41c7e2-3b5d-4f60-8e1a-2c7d9b0f4e63",
+    "episode": "3f9a6c2e1b7d4e508a9c2d1f6e4b7a30",
+}
+
+
+def demo_referral_form() -> ReferralForm:
+    """The region's referral form for the demo child, as the § 126 a unit fills it in."""
+    return ReferralForm(
+        child=CHILD,
+        guardians=(MOTHER, FATHER),
+        custody="Fælles forældremyndighed",
+        consent=Consent(given=True, given_by=(MOTHER.name, FATHER.name), on=REFERRAL_TIME.date()),
+        referrer=REFERRER,
+        referrer_organisation=SENDER,
+        reason=REFERRAL_REASON,
+        diagnosis="Obs. pga. mistanke om psykisk lidelse (DZ032); ikke-organisk søvnløshed (DF510)",
+        tried_126a=(
+            "Seks samtaler med psykolog over ti uger (manualbaseret forløb for angst), med mor til to af "
+            "dem. Søvnen er lidt bedre; bekymringer og skolefravær er uændrede. SDQ ved start og slut "
+            "ligger over grænseværdien for emotionelle symptomer."
+        ),
+        tried_other="PPR: to samtaler med skolepsykolog i foråret 2026 og nedsat skema i to uger.",
+        school="Demoby Skole (fiktiv), 7. klasse",
+        school_situation=(
+            "Trives fagligt, men har 18 % fravær i dette skoleår, mest om mandagen. Skolen har en "
+            "trivselsplan og et fast voksenmøde hver morgen."
+        ),
+        medication="Ingen fast medicin.",
+        other_professionals="Skolepsykolog, PPR Demo Kommune (fiktiv), tlf. 99 99 88 77.",
+        attachments=("Forløbsplan fra det lettilgængelige tilbud (PDF)",),
+        signed=REFERRAL_TIME.date(),
+    )
+
+
+def demo_referral(*, version: Literal["XH0130R", "XH0131R"] = "XH0130R") -> Referral:
+    """A complete hospital referral from the § 126 a unit to child and adolescent psychiatry,
+    with the region's form and the course plan as PDF attachments. XH0131R needs the episode's
+    kind and the referral diagnosis's role, so the referral is made for the version asked for."""
+    newer = version == "XH0131R"
+    plan = demo_plan_pdf()
+    return Referral(
+        envelope=Envelope(identifier="DEMOKUV0000011", sent=REFERRAL_TIME),
+        message_id="DEMOHENV000001",
+        authorised=REFERRAL_TIME,
+        sender=SENDER,
+        referrer=REFERRER,
+        receiver=BUP,
+        patient=CHILD,
+        episodes=(EpisodeOfCare(_REFERRAL_IDS["episode"], "henviser" if newer else None),),
+        answer_copy_to=replace(RECEIVER, ean=""),  # a copy of the answer to the child's GP
+        relative=Relative(Relation.MOTHER, "Testesen", "Mette (fiktiv)"),
+        priority=ReferralPriority.ELECTIVE,
+        referral_status=ReferralStatus.OUTPATIENT,
+        reason=REFERRAL_REASON,
+        supplementary="Forældrene har fælles forældremyndighed og har begge givet samtykke til henvisningen.",
+        diagnosis=Diagnosis(
+            "Obs. pga. mistanke om psykisk lidelse", "DZ032", role="henv_diagnose" if newer else None
+        ),
+        additional_diagnoses=(Diagnosis("Ikke-organisk søvnløshed", "DF510", role="bidiagnose"),),
+        cave="Ingen kendte allergier.",
+        anamnesis=(
+            "{Bold}Forløb i det lettilgængelige tilbud{/Bold}\n"
+            "Henvendte sig med mor i september 2026 på grund af bekymringer og dårlig søvn. Seks samtaler "
+            "over ti uger; søvnen er lidt bedre, bekymringer og skolefravær er uændrede."
+        ),
+        examination="SDQ (forældre- og barneversion) ved start og slut: over grænseværdien for "
+        "emotionelle symptomer. Ingen tegn på selvskade.",
+        medication="Ingen fast medicin.",
+        attachments=(
+            referral_form_attachment(demo_referral_form(), identifier=_REFERRAL_IDS["form"]),
+            Attachment(
+                title="Forløbsplan, lettilgængeligt tilbud",
+                identifier=_REFERRAL_IDS["plan"],
+                file_type="pdf",
+                object_code="vektor_grafik",
+                size=len(plan),
+                data=plan,
+            ),
+        ),
+    )
+
+
+def write_demo_referral(directory: Path, *, version: Literal["XH0130R", "XH0131R"] = "XH0130R") -> list[Path]:
+    """Write the demo XREF01, its XBIN01 and the filled-in form as PDF into ``directory``."""
+    from .oioxml.xbin01 import build_xbin01
+    from .oioxml.xref01 import build_xref01, referral_attachments
+    from .referral_form import render_referral_form
+
+    referral = demo_referral(version=version)
+    binary = referral_attachments(referral, message_id="DEMOBIN0000011", envelope_id="DEMOKUV0000012")
+    assert binary is not None  # the demo referral has attachments with bytes
+    directory.mkdir(parents=True, exist_ok=True)
+    outputs = {
+        "henvisning-xref01.xml": build_xref01(referral, version=version),
+        "henvisning-xbin01.xml": build_xbin01(binary),
+        "henvisningsskema.pdf": render_referral_form(demo_referral_form()),
     }
     written = []
     for name, data in outputs.items():

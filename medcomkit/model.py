@@ -87,6 +87,7 @@ class Activity(StrEnum):
     NEW = "new-message"
     REPLY = "reply-message"
     FORWARD = "forward-message"
+    ACKNOWLEDGEMENT = "acknowledgement"  # only in a FHIR Acknowledgement's own Provenance
 
 
 class ReceiptKind(StrEnum):
@@ -279,6 +280,10 @@ class CareMessage:
     category: str | None = None
     attachments: tuple[Attachment, ...] = ()
     episode_of_care_system: str | None = None
+    # FHIR Encounter status and class code when the sender gave them; otherwise they follow
+    # from episode_status by MedCom's mapping.
+    encounter_status: str | None = None
+    encounter_class: str | None = None
     specific_sender: Author | CareTeam | None = None
     specific_recipient: Author | CareTeam | None = None
     history: tuple[ThreadEvent, ...] = ()  # the thread's earlier messages, oldest first
@@ -331,3 +336,144 @@ class Receipt:
     refuse_text: str | None = None
     detail_code: str | None = None
     acknowledged: ThreadEvent | None = None
+
+
+# --- Hospital referral (sygehushenvisning, OIOXML XREF01) ---------------------------------------------
+
+__all__ += [
+    "Diagnosis",
+    "EpisodeOfCare",
+    "PatientTransport",
+    "Referral",
+    "ReferralPriority",
+    "ReferralStatus",
+    "Referrer",
+    "Relation",
+    "Relative",
+    "VisitationNote",
+]
+
+
+class ReferralPriority(StrEnum):
+    """How urgent a referral is. Three values, so not :class:`Priority` (XREF01 Priority)."""
+
+    ELECTIVE = "elective"  # elektiv
+    ACUTE = "acute"  # akut
+    SPECIAL_CIRCUMSTANCES = "special-circumstances"  # saerlige_forhold
+
+
+class ReferralStatus(StrEnum):
+    """What the referral asks for (XREF01 ReferralStatus); ``HOME`` exists only in XH0131R."""
+
+    OUTPATIENT = "outpatient"  # ambulant
+    ADMISSION = "admission"  # indlaeggelse
+    HOME = "home"  # hjemmet
+
+
+class PatientTransport(StrEnum):
+    """How the patient is to be transported (XREF01 Transport)."""
+
+    NONE = "none"  # ingen
+    LYING = "lying"  # liggende
+    SITTING = "sitting"  # siddende
+
+
+class Relation(StrEnum):
+    """How a relative is related to the patient (OIOXML RelationCode)."""
+
+    UNSPECIFIED = "unspecified"  # uspec_paaroerende
+    MOTHER = "mother"  # mor
+    FATHER = "father"  # far
+    CHILD = "child"  # barn
+
+
+@dataclass(frozen=True, slots=True)
+class Referrer:
+    """The clinician who refers: a name as one string (≤ 35 characters in XREF01), a title, and
+    optionally their own register id (e.g. a provider number)."""
+
+    name: str
+    title: str | None = None
+    identifier: str | None = None
+    identifier_kind: OrgIdKind | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """The patient's relative, e.g. a parent of a child; ``identifier`` is usually a CPR number."""
+
+    relation: Relation
+    family_name: str
+    given_name: str | None = None
+    identifier: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    """A coded diagnosis (or treatment) in a referral.
+
+    ``system`` and ``role`` use OIOXML's codes as written: ``SKSdiagnosekode``, ``ICPCkode``,
+    ``uspecificeretkode`` …; ``henv_diagnose``, ``bidiagnose``, ``tillaegsdiagnose`` …. SKS
+    diagnosis codes carry their leading D (``DF930``). ``code`` may be left out.
+    """
+
+    text: str
+    code: str | None = None
+    system: str = "SKSdiagnosekode"
+    role: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeOfCare:
+    """A course of care the referral belongs to; ``kind`` says whose number it is (e.g. the
+    referrer's, or LPR3). XH0130R carries one id without kind, XH0131R one or more with kind."""
+
+    identifier: str
+    kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitationNote:
+    """A note from the receiving hospital's visitation; ``topic`` is the OIOXML InformationCode
+    as written (``visitering``, ``indkaldt`` …) and ``text`` is formatted-text markup."""
+
+    topic: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Referral:
+    """A hospital referral (sygehushenvisning; OIOXML XREF01), e.g. from a § 126 a unit to child
+    and adolescent psychiatry.
+
+    The clinical texts (``reason``, ``supplementary``, ``cave``, ``anamnesis``, ``examination``,
+    ``medication``) are formatted-text markup. ``patient.occupation`` is the patient's title
+    (XREF01 PersonTitle). ``answer_copy_to`` is the party that gets a copy of the answer, e.g.
+    the GP; it is addressed by register id only, so its ``ean`` is empty.
+    """
+
+    envelope: Envelope
+    message_id: str
+    authorised: datetime
+    sender: Organisation
+    referrer: Referrer
+    receiver: Organisation
+    patient: Patient
+    status: LetterStatus = LetterStatus.NEW
+    episodes: tuple[EpisodeOfCare, ...] = ()
+    answer_copy_to: Organisation | None = None
+    relative: Relative | None = None
+    priority: ReferralPriority | None = None
+    referral_status: ReferralStatus | None = None
+    transport: PatientTransport | None = None
+    hospital_choice: str | None = None  # XH0131R "frit sygehusvalg" code (ALDB00 … ALDB03)
+    reason: str | None = None  # henvisningsårsag (ClinicalReason)
+    supplementary: str | None = None
+    diagnosis: Diagnosis | None = None  # henvisningsdiagnose
+    additional_diagnoses: tuple[Diagnosis, ...] = ()
+    cave: str | None = None
+    anamnesis: str | None = None
+    examination: str | None = None
+    medication: str | None = None  # aktuel medicin
+    attachments: tuple[Attachment, ...] = ()
+    visitation: tuple[VisitationNote, ...] = ()

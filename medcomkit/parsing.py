@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from ._errors import ParseError
 from ._lang import Bilingual
-from .model import AttachmentMessage, CareMessage, Receipt
+from .model import AttachmentMessage, CareMessage, Receipt, Referral
 from .report import Kind
-from .sniff import fhir_kind, json_document, xml_kind
+from .sniff import FHIR_NS, fhir_kind, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
 
 __all__ = ["Message", "parse", "parse_all"]
 
-Message = CareMessage | AttachmentMessage | Receipt
+Message = CareMessage | AttachmentMessage | Receipt | Referral
 
 
 def parse_all(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Message]:
@@ -23,10 +23,15 @@ def parse_all(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Me
     the input cannot be understood. Use :func:`medcomkit.validate` to learn what is wrong.
     """
     data, _ = read_source(source, max_bytes=max_bytes)
-    resource = json_document(data)
-    if resource is not None:
-        raise _unsupported(fhir_kind(resource))
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        from .fhir.document import read_fhir
+
+        return [_read_fhir(read_fhir(data, max_bytes=max_bytes).resource)]
     document = parse_xml(data, max_bytes=max_bytes, repair=True)
+    if document.root.tag.startswith(f"{{{FHIR_NS}}}"):
+        from .fhir.document import read_fhir_xml
+
+        return [_read_fhir(read_fhir_xml(document, data).resource)]
     if document.root.tag.rpartition("}")[2] != "Emessage":
         raise _unsupported(xml_kind(document.root))
     from .oioxml.read import read_emessage
@@ -46,6 +51,19 @@ def parse(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Message:
             ),
         )
     return messages[0]
+
+
+def _read_fhir(resource: dict[str, object]) -> Message:
+    kind = fhir_kind(resource)
+    if kind is Kind.CARE_COMMUNICATION:
+        from .fhir.carecommunication import read_carecommunication
+
+        return read_carecommunication(resource)
+    if kind is Kind.ACKNOWLEDGEMENT:
+        from .fhir.acknowledgement import read_acknowledgement
+
+        return read_acknowledgement(resource)
+    raise _unsupported(kind)
 
 
 def _unsupported(kind: Kind) -> ParseError:

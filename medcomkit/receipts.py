@@ -18,6 +18,7 @@ from .model import (
     Receipt,
     ReceiptKind,
     ReceiptLetter,
+    Referral,
     RefuseReason,
 )
 from .oioxml._xml import now_local
@@ -27,11 +28,12 @@ from .thread import current_event
 __all__ = ["match_receipt", "receipt_for", "receipt_matches"]
 
 # The version a receipt names when the caller does not say (what medcomkit itself writes).
-_DEFAULT_VERSION = {CareMessage: "XD9134L", AttachmentMessage: "XB0131X"}
+_DEFAULT_VERSION = {CareMessage: "XD9134L", AttachmentMessage: "XB0131X", Referral: "XH0130R"}
+Answerable = CareMessage | AttachmentMessage | Referral
 
 
 def receipt_for(
-    message: CareMessage | AttachmentMessage,
+    message: Answerable,
     *,
     kind: ReceiptKind = ReceiptKind.POSITIVE,
     reason: RefuseReason | None = None,
@@ -45,8 +47,9 @@ def receipt_for(
     """The receipt the receiver of ``message`` sends back.
 
     A negative receipt gives its reason on the letter (``reason`` defaults to unspecified).
-    ``version_code`` is the received letter's OIOXML VersionCode (XD9134L for a
-    korrespondancemeddelelse, XB0131X for an XBIN01 unless given); ``detail_code`` a code from
+    ``version_code`` is the received letter's OIOXML VersionCode (unless given: XD9134L for a
+    korrespondancemeddelelse, XB0131X for an XBIN01, XH0130R for a referral — give XH0131R for
+    that version, the neutral model does not keep it); ``detail_code`` a code from
     MedCom's acknowledgement issue details for a FHIR Acknowledgement.
     """
     if kind is not ReceiptKind.POSITIVE and reason is None and text is None and detail_code is None:
@@ -64,11 +67,12 @@ def receipt_for(
         receiver=message.sender,
         original_sender=message.sender,
         original_receiver=message.receiver,
-        original_envelope_id=message.envelope.identifier,
+        # An Acknowledgement names only the MessageHeader it answers; OIOXML names envelope and version.
+        original_envelope_id=None if fhir else message.envelope.identifier,
         letters=(
             ReceiptLetter(
                 letter_id=message.message_id,
-                version_code=version_code or _DEFAULT_VERSION[type(message)],
+                version_code=None if fhir else version_code or _DEFAULT_VERSION[type(message)],
                 refuse_reason=reason,
                 refuse_text=text,
             ),
@@ -78,7 +82,7 @@ def receipt_for(
     )
 
 
-def receipt_matches(receipt: Receipt, message: CareMessage | AttachmentMessage) -> bool:
+def receipt_matches(receipt: Receipt, message: Answerable) -> bool:
     """True when ``receipt`` answers ``message``.
 
     OIOXML: the same envelope id and, when the receipt lists letters, the message's letter id
@@ -95,8 +99,6 @@ def receipt_matches(receipt: Receipt, message: CareMessage | AttachmentMessage) 
     return not receipt.letters or any(item.letter_id == message.message_id for item in receipt.letters)
 
 
-def match_receipt(
-    receipt: Receipt, messages: Iterable[CareMessage | AttachmentMessage]
-) -> CareMessage | AttachmentMessage | None:
+def match_receipt(receipt: Receipt, messages: Iterable[Answerable]) -> Answerable | None:
     """The sent message a receipt answers, if it is among ``messages``."""
     return next((m for m in messages if receipt_matches(receipt, m)), None)

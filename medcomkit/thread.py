@@ -13,10 +13,12 @@ can be written as FHIR (which carries the whole thread) or, through the conversi
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from ._errors import BuildError
+from ._lang import Bilingual
 from .model import (
     Activity,
     Attachment,
@@ -91,11 +93,12 @@ def reply(
     attachments: Iterable[Attachment] = (),
     category: str | None = None,
     topic: str | None = None,
+    segment_id: str | None = None,
 ) -> CareMessage:
     """The reply to ``received``: same thread, the whole history, earlier attachments without data.
 
     A received specific sender becomes the specific recipient. The episode of care of the
-    message being answered is kept, as MedCom requires.
+    message being answered is kept, as MedCom requires. Identifiers not given are new UUIDs.
     """
     earlier_attachments = tuple(replace(a, data=None, url=None) for a in received.attachments)
     new_attachments = tuple(_stamped_attachment(a, when) for a in attachments)
@@ -106,7 +109,7 @@ def reply(
         authorised=when,
         sender=received.receiver,
         receiver=received.sender,
-        segments=(*received.segments, TextSegment(text, when, author, new_id())),
+        segments=(*received.segments, TextSegment(text, when, author, segment_id or new_id())),
         activity=Activity.REPLY,
         thread_id=received.thread_id or new_id(),
         previous=_previous(received),
@@ -131,11 +134,32 @@ def forward(
     sender: Organisation | None = None,
     attachments: Iterable[Attachment] = (),
     specific_recipient: Author | CareTeam | None = None,
+    thread_id: str | None = None,
+    segment_id: str | None = None,
+    attachment_data: Mapping[str, bytes] | None = None,
 ) -> CareMessage:
     """``received`` passed on to ``to`` as a new thread, with the reason in a new text segment.
 
-    Earlier attachments travel with their data (a receiver of a forward has never seen them).
+    Earlier attachments travel with their data (a receiver of a forward has never seen them). A
+    reply carries earlier attachments without data, so forwarding one needs the data from where it
+    is kept: ``attachment_data`` maps attachment identifiers to their bytes. An attachment left
+    without data raises :class:`BuildError`.
     """
+    supplied = attachment_data or {}
+    earlier = []
+    for item in received.attachments:
+        data = item.data if item.data is not None else supplied.get(item.identifier or "")
+        if data is None and item.url is None:
+            raise BuildError(
+                "thread.forward-data",
+                Bilingual(
+                    f"Bilaget '{item.title}' ({item.identifier}) har ingen data; en videresendelse skal have "
+                    "dem med. Giv dem med attachment_data={id: bytes}.",
+                    f"The attachment '{item.title}' ({item.identifier}) has no data; a forward must carry "
+                    "it. Give it with attachment_data={id: bytes}.",
+                ),
+            )
+        earlier.append(replace(item, data=data))
     new_attachments = tuple(_stamped_attachment(a, when) for a in attachments)
     return replace(
         received,
@@ -144,11 +168,11 @@ def forward(
         authorised=when,
         sender=sender or received.receiver,
         receiver=to,
-        segments=(*received.segments, TextSegment(text, when, author, new_id())),
+        segments=(*received.segments, TextSegment(text, when, author, segment_id or new_id())),
         activity=Activity.FORWARD,
-        thread_id=new_id(),
+        thread_id=thread_id or new_id(),
         previous=_previous(received),
-        attachments=received.attachments + new_attachments,
+        attachments=(*earlier, *new_attachments),
         specific_sender=None,
         specific_recipient=specific_recipient,
         history=(*received.history, current_event(received)),

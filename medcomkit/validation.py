@@ -11,7 +11,7 @@ from ._rule import all_rules, rule
 from .oioxml._xml import line_of
 from .oioxml.validate import validate_emessage
 from .report import Issue, IssueType, Kind, Report, Severity
-from .sniff import fhir_kind, json_document, xml_kind
+from .sniff import FHIR_NS, VANS_NS, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
 
@@ -46,6 +46,12 @@ def _issue_for(error: MedcomkitError) -> Issue:
     return Issue(error.code, severity, error.text, None, error.line, issue_type)
 
 
+def _looks_like_json(data: bytes) -> bool:
+    """JSON (FHIR's other format) starts with an object or array, after an optional BOM and spaces."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith((b"{", b"["))
+
+
 def validate_bytes(
     data: bytes,
     *,
@@ -57,24 +63,29 @@ def validate_bytes(
     if len(data) > max_bytes:
         error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
-    resource = json_document(data) if not data.startswith(b"<") else None
-    if resource is not None:
-        kind = fhir_kind(resource)
-        if kind is Kind.UNKNOWN:
-            issue = KIND_UNKNOWN.issue(
-                None, None, root=str(resource.get("resourceType", "?")), namespace=" (JSON)"
-            )
-        else:
-            issue = KIND_NOT_SUPPORTED.issue(None, None, kind=kind.value)
-        return Report(kind, (issue,), path)
+    if _looks_like_json(data):
+        from .fhir.validate import validate_fhir  # fhir.resources is imported only for FHIR input
+
+        kind, issues = validate_fhir(data, max_bytes=max_bytes)
+        return Report(kind, tuple(issues), path)
     try:
         document = parse_xml(data, max_bytes=max_bytes)
     except ParseError as error:
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
     root = document.root
+    if root.tag.startswith(f"{{{FHIR_NS}}}"):
+        from .fhir.validate import validate_fhir_xml
+
+        kind, issues = validate_fhir_xml(document, data)
+        return Report(kind, tuple(issues), path)
     if root.tag.endswith("}Emessage"):
         directory = Path(xsd_dir) if xsd_dir is not None else None
         kind, issues = validate_emessage(document, data, xsd_dir=directory)
+        return Report(kind, tuple(issues), path)
+    if root.tag == f"{{{VANS_NS}}}VANSEnvelope":
+        from .vans.check import validate_envelope  # the envelope, then the message inside it
+
+        kind, issues = validate_envelope(document, data, xsd_dir=xsd_dir, max_bytes=max_bytes)
         return Report(kind, tuple(issues), path)
     kind = xml_kind(root)
     if kind is not Kind.UNKNOWN:

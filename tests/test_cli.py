@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from support import OIOXML_EXAMPLES, require_reference
 
+from medcomkit import CareMessage, acknowledge, parse
 from medcomkit.cli import main
 
 
@@ -95,3 +96,33 @@ def test_attachments_are_cross_checked_when_given_together(demo: list[Path], tmp
     rules = {i["rule"]: i["message"] for i in reports[0]["issues"]}
     assert "oioxml.attachment-mismatch" in rules
     assert "'vektor_grafik' in the XDIS91 but 'billede' in the XBIN01" in rules["oioxml.attachment-mismatch"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_demo_carecommunication_writes_a_valid_new_reply_and_forward(tmp_path: Path, fmt: str) -> None:
+    completed = run("demo", "carecommunication", "--out", str(tmp_path), "--format", fmt)
+    assert completed.returncode == 0, completed.stderr
+    written = sorted(tmp_path.glob(f"*.{fmt}"))
+    assert [p.name for p in written] == [
+        f"carecommunication-{name}.{fmt}" for name in ("ny", "svar", "videresendt")
+    ]
+    completed = run("validate", "--format", "json", *map(str, written))
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    reports = json.loads(completed.stdout)
+    assert [r["kind"] for r in reports] == ["CareCommunication"] * 3
+    assert all(r["valid"] for r in reports)
+    activities = []
+    for path in written:
+        message = parse(path)
+        assert isinstance(message, CareMessage)
+        activities.append(message.activity.value)
+    assert activities == ["new-message", "reply-message", "forward-message"]
+
+
+def test_validate_reports_an_acknowledgement_as_such(tmp_path: Path) -> None:
+    assert main(["demo", "carecommunication", "--out", str(tmp_path)]) == 0
+    _, ack = acknowledge((tmp_path / "carecommunication-ny.json").read_bytes())
+    (tmp_path / "ack.json").write_bytes(ack)
+    completed = run("validate", "--format", "json", str(tmp_path / "ack.json"))
+    assert completed.returncode == 0, completed.stdout
+    assert json.loads(completed.stdout)[0]["kind"] == "Acknowledgement"

@@ -15,12 +15,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
 
 import medcomkit
+from bench import best_time
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "oioxml"
@@ -31,17 +31,6 @@ def _official(namespace: str) -> etree.XMLSchema:
     folder = namespace.rstrip("/").split("/schemas/")[1]
     path = REFERENCE / "xsd" / "medcom-via-glasdam" / folder / "EMessage.xsd"
     return etree.XMLSchema(etree.parse(str(path)))
-
-
-def _best(function: Callable[[], object], number: int, rounds: int) -> float:
-    """Best mean time per call over ``rounds`` rounds of ``number`` calls."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def corpus() -> list[Path]:
@@ -67,8 +56,8 @@ def per_message(number: int = 300, rounds: int = 7) -> list[tuple[str, float, fl
             return medcomkit.validate_bytes(data).valid
 
         ours()  # compile our schema for this namespace before timing
-        base = min(_best(baseline, number, 1) for _ in range(rounds))
-        mine = min(_best(ours, number, 1) for _ in range(rounds))
+        base = min(best_time(baseline, number, 1) for _ in range(rounds))
+        mine = min(best_time(ours, number, 1) for _ in range(rounds))
         results.append((path.name, base, mine))
     return results
 

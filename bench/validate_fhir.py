@@ -11,26 +11,14 @@ Also prints absolute messages per second.
 from __future__ import annotations
 
 import statistics
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import medcomkit
+from bench import best_time
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference" / "fhir"
 TARGET = 3.0
-
-
-def _best(function: Callable[[], object], number: int, rounds: int) -> float:
-    """Best mean time per call over ``rounds`` rounds of ``number`` calls."""
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
 
 
 def corpus() -> list[Path]:
@@ -58,8 +46,8 @@ def per_message(number: int = 20, rounds: int = 7) -> list[tuple[str, float, flo
         ours()  # warm caches (type definitions, lazy model imports) before timing
         base = mine = float("inf")
         for _ in range(rounds):  # alternate, so a slow moment hurts both sides alike
-            base = min(base, _best(baseline, number, 1))
-            mine = min(mine, _best(ours, number, 1))
+            base = min(base, best_time(baseline, number, 1))
+            mine = min(mine, best_time(ours, number, 1))
         results.append((f"{path.parent.name[:12]}/{path.name}", base, mine))
     return results
 

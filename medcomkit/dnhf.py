@@ -62,52 +62,39 @@ def _types(direction: Direction, rows: list[tuple[str, str, str]]) -> list[Certi
     return [CertifiedType(direction, kind, tuple(v.split()), name) for kind, v, name in rows]
 
 
-# MedCom's approval list for DNHF (supplier CGI, "Specialsystem"), all "Godkendt" [GS].
+# MedCom's approval list for DNHF (supplier CGI, "Specialsystem"), all "Godkendt" [GS]. DNHF both
+# receives and sends the referral types; the rest differ by direction.
+_REFERRALS = [
+    ("REF01", "H0131R", "Sygehushenvisning"),
+    ("REF02", "H0231R", "Billeddiagnostisk henvisning"),
+    ("REF06", "H0630R H0631R", "Speciallægehenvisning"),
+    ("REF07", "H0732R", "Fysioterapihenvisning"),
+    ("REF08", "H0830R H0831R H0832R", "Fodterapihenvisning"),
+    ("REF10", "H1031R", "Psykologhenvisning"),
+    ("REF12", "H1230R H1231R", "REF12-henvisning"),
+    ("XREF15", "XH1530R", "Kommunehenvisning (MunicipalityReferral)"),
+    ("XREF22", "XH2230R", "Akut kommunehenvisning (EmergencyMunicipalityReferral)"),
+    ("BIN01", "B0131X", "Bilag"),
+]
+_RECEIPTS = [
+    ("CTL02", "", "Negativ kvittering (EDIFACT)"),
+    ("CTL03", "", "Positiv kvittering (EDIFACT)"),
+    ("XCTL02", "XC0230Q", "Negativ kvittering"),
+    ("XCTL03", "XC0330Q", "Positiv kvittering"),
+    ("VANSEnvelope", "1.0", "VANS-kuvert"),
+]
 CERTIFIED: Final = tuple(
     _types(
         Direction.RECEIVE,
         [
-            ("REF01", "H0131R", "Sygehushenvisning"),
-            ("REF02", "H0231R", "Billeddiagnostisk henvisning"),
-            ("REF06", "H0630R H0631R", "Speciallægehenvisning"),
-            ("REF07", "H0732R", "Fysioterapihenvisning"),
-            ("REF08", "H0830R H0831R H0832R", "Fodterapihenvisning"),
-            ("REF10", "H1031R", "Psykologhenvisning"),
-            ("REF12", "H1230R H1231R", "REF12-henvisning"),
-            ("XREF15", "XH1530R", "Kommunehenvisning (MunicipalityReferral)"),
-            ("XREF22", "XH2230R", "Akut kommunehenvisning (EmergencyMunicipalityReferral)"),
-            ("BIN01", "B0131X", "Bilag"),
+            *_REFERRALS,
             ("BIN02", "B0210X", "Henvisningsbilag"),
             ("CTL01", "", "Negativ VANS-kvittering (EDIFACT)"),
-            ("CTL02", "", "Negativ kvittering (EDIFACT)"),
-            ("CTL03", "", "Positiv kvittering (EDIFACT)"),
             ("XCTL01", "XC0130Q", "Negativ VANS-kvittering"),
-            ("XCTL02", "XC0230Q", "Negativ kvittering"),
-            ("XCTL03", "XC0330Q", "Positiv kvittering"),
-            ("VANSEnvelope", "1.0", "VANS-kuvert"),
+            *_RECEIPTS,
         ],
     )
-    + _types(
-        Direction.SEND,
-        [
-            ("REF01", "H0131R", "Sygehushenvisning"),
-            ("REF02", "H0231R", "Billeddiagnostisk henvisning"),
-            ("REF06", "H0630R H0631R", "Speciallægehenvisning"),
-            ("REF07", "H0732R", "Fysioterapihenvisning"),
-            ("REF08", "H0830R H0831R H0832R", "Fodterapihenvisning"),
-            ("REF10", "H1031R", "Psykologhenvisning"),
-            ("REF12", "H1230R H1231R", "REF12-henvisning"),
-            ("XREF15", "XH1530R", "Kommunehenvisning (MunicipalityReferral)"),
-            ("XREF22", "XH2230R", "Akut kommunehenvisning (EmergencyMunicipalityReferral)"),
-            ("BIN01", "B0131X", "Bilag"),
-            ("DIS91", "D9134L", "Korrespondancebrev"),
-            ("CTL02", "", "Negativ kvittering (EDIFACT)"),
-            ("CTL03", "", "Positiv kvittering (EDIFACT)"),
-            ("XCTL02", "XC0230Q", "Negativ kvittering"),
-            ("XCTL03", "XC0330Q", "Positiv kvittering"),
-            ("VANSEnvelope", "1.0", "VANS-kuvert"),
-        ],
-    )
+    + _types(Direction.SEND, [*_REFERRALS, ("DIS91", "D9134L", "Korrespondancebrev"), *_RECEIPTS])
 )
 
 

@@ -24,10 +24,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ._errors import ParseError, SourceError
+from ._errors import ParseError
 from ._lang import Bilingual, Lang
 from .identifiers import GlnProblem, gln_problems
 from .landscape import municipalities, municipality_systems
+from .source import read_source
 
 __all__ = [
     "FHIR_TYPES",
@@ -287,6 +288,10 @@ def _municipality_code(value: str) -> str:
     return str(int(value)) if value.isdigit() else value
 
 
+# Monthly statistics for the whole country are a few MB; this bounds what is read into memory.
+MAX_STATS_BYTES = 512 * 1024 * 1024
+
+
 def load_stats(source: pd.DataFrame | bytes | str | os.PathLike[str]) -> pd.DataFrame:
     """Read statistics (a CSV path, CSV bytes or a DataFrame), check them against :data:`SCHEMA`, and
     return the typed table: ``count`` as integers, ``synthetic`` as booleans, missing optional columns
@@ -300,19 +305,8 @@ def load_stats(source: pd.DataFrame | bytes | str | os.PathLike[str]) -> pd.Data
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
     else:
-        if isinstance(source, bytes):
-            data, name = source, "<bytes>"
-        else:
-            path = Path(source)
-            name = path.name
-            try:
-                data = path.read_bytes()
-            except OSError as error:
-                reason = error.strerror or type(error).__name__
-                raise SourceError(
-                    "source.unreadable",
-                    Bilingual(f"Kan ikke læse {path}: {reason}.", f"Cannot read {path}: {reason}."),
-                ) from None
+        data, path = read_source(source, max_bytes=MAX_STATS_BYTES)
+        name = Path(path).name if path else "<bytes>"
         frame = _read_csv(data, name)
         first_line = 2
     problems = check_stats(frame, first_line=first_line)

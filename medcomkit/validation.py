@@ -37,6 +37,9 @@ KIND_NOT_SUPPORTED = rule(
 )
 
 
+_FHIR_PREFIX = f"{{{FHIR_NS}}}"
+
+
 def _issue_for(error: MedcomkitError) -> Issue:
     """The issue for a parse-level error, using the registered rule when there is one."""
     known = {r.id: r for r in all_rules()}
@@ -63,7 +66,7 @@ def validate_bytes(
     if len(data) > max_bytes:
         error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
-    if _looks_like_json(data):
+    if data[:1] != b"<" and _looks_like_json(data):  # most XML starts with "<": no need to look
         from .fhir.validate import validate_fhir  # fhir.resources is imported only for FHIR input
 
         kind, issues = validate_fhir(data, max_bytes=max_bytes)
@@ -73,14 +76,14 @@ def validate_bytes(
     except ParseError as error:
         return Report(Kind.UNKNOWN, (_issue_for(error),), path)
     root = document.root
-    if root.tag.startswith(f"{{{FHIR_NS}}}"):
+    if root.tag.endswith("}Emessage"):  # OIOXML, by far the most common: checked first
+        directory = Path(xsd_dir) if xsd_dir is not None else None
+        kind, issues = validate_emessage(document, data, xsd_dir=directory)
+        return Report(kind, tuple(issues), path)
+    if root.tag.startswith(_FHIR_PREFIX):
         from .fhir.validate import validate_fhir_xml
 
         kind, issues = validate_fhir_xml(document, data)
-        return Report(kind, tuple(issues), path)
-    if root.tag.endswith("}Emessage"):
-        directory = Path(xsd_dir) if xsd_dir is not None else None
-        kind, issues = validate_emessage(document, data, xsd_dir=directory)
         return Report(kind, tuple(issues), path)
     if root.tag == f"{{{VANS_NS}}}VANSEnvelope":
         from .vans.check import validate_envelope  # the envelope, then the message inside it

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from .._errors import BuildError
 from .._lang import Bilingual
 from ..model import AttachmentMessage, CareMessage
+from ..oioxml.xbin01 import object_key
 from .changes import Conversion
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
@@ -21,10 +22,6 @@ __all__ = ["ConvertedFile", "convert_files"]
 class ConvertedFile:
     name: str
     data: bytes
-
-
-def _key(identifier: str | None) -> str:
-    return (identifier or "").replace("-", "").lower()
 
 
 def convert_files(
@@ -52,8 +49,10 @@ def convert_files(
                 continue
             if not isinstance(message, CareMessage) or message.thread_id is not None:
                 raise _unsupported(path, "XDIS91")
-            wanted = {_key(a.identifier) for a in message.attachments if a.identifier}
-            binary = next((b for b in binaries if wanted & {_key(a.identifier) for a in b.attachments}), None)
+            wanted = {object_key(a.identifier) for a in message.attachments if a.identifier}
+            binary = next(
+                (b for b in binaries if wanted & {object_key(a.identifier) for a in b.attachments}), None
+            )
             conversion = xdis91_to_carecommunication(message, binary, sor=sor)
             data = build_carecommunication(conversion.result, format=fhir_format, check=False)
             outputs.append(ConvertedFile(f"{message.message_id}.carecommunication.{fhir_format}", data))

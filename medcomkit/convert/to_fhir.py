@@ -36,6 +36,7 @@ from ..model import (
     Priority,
     TextSegment,
 )
+from ..oioxml.xbin01 import join_attachments
 from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
 
@@ -389,10 +390,15 @@ def _text(letter: CareMessage, notes: Notes) -> str:
 def _attachments(
     letter: CareMessage, binary: AttachmentMessage | None, new_id: Callable[[], str], notes: Notes
 ) -> tuple[tuple[Attachment, ...], str | None]:
-    objects = {_key(a.identifier): a for a in binary.attachments} if binary is not None else {}
+    # On the wire the bytes come only with the XBIN01: an attachment still without bytes after the
+    # join is one the XBIN01 did not bring.
+    references = replace(letter, attachments=tuple(replace(a, data=None) for a in letter.attachments))
+    joined = (
+        join_attachments(references, binary).attachments if binary is not None else references.attachments
+    )
     result = []
     problem = None
-    for attachment in letter.attachments:
+    for attachment in joined:
         if attachment.supplementary:
             notes.lost(
                 "Reference.SUP",
@@ -420,8 +426,7 @@ def _attachments(
                 "The file type is not allowed in FHIR; it is converted all the same, and the receiver "
                 "acknowledges negatively.",
             )
-        found = objects.get(_key(attachment.identifier))
-        if found is None or found.data is None:
+        if attachment.data is None:
             problem = CONVERSION_PROBLEM_NOTE
             notes.lost(
                 "XBIN01 BinaryObject",
@@ -439,7 +444,7 @@ def _attachments(
                 title=attachment.title,
                 identifier=attachment.identifier,
                 media_type=media_type,
-                data=found.data,
+                data=attachment.data,
                 added=letter.authorised,
             )
         )
@@ -450,8 +455,3 @@ def _attachments(
             "FHIR gives only the MIME type.",
         )
     return tuple(result), problem
-
-
-def _key(identifier: str | None) -> str:
-    """ObjectIdentifiers match case- and hyphen-insensitively (XDIS91 writes them without hyphens)."""
-    return (identifier or "").replace("-", "").lower()

@@ -13,6 +13,7 @@ from .._errors import MedcomkitError
 from .._rule import rule
 from ..model import AttachmentMessage, CareMessage
 from ..report import Issue, IssueType, Kind, Report, Severity
+from .xbin01 import object_key
 
 __all__ = ["attachment_link_issues", "link_reports"]
 
@@ -46,19 +47,15 @@ PARTIES = rule(
 )
 
 
-def _key(identifier: str | None) -> str:
-    return (identifier or "").replace("-", "").lower()
-
-
 def attachment_link_issues(message: CareMessage, binary: AttachmentMessage) -> list[Issue]:
     """Issues about how ``binary`` fits the attachments ``message`` refers to."""
     issues: list[Issue] = []
-    objects = {_key(a.identifier): a for a in binary.attachments}
+    objects = {object_key(a.identifier): a for a in binary.attachments}
     referenced = set()
     for attachment in message.attachments:
         if attachment.url is not None or attachment.supplementary:
             continue
-        key = _key(attachment.identifier)
+        key = object_key(attachment.identifier)
         referenced.add(key)
         location = f"/Emessage/ClinicalEmail/Reference[BIN/ObjectIdentifier='{attachment.identifier}']"
         obj = objects.get(key)
@@ -100,8 +97,8 @@ def attachment_link_issues(message: CareMessage, binary: AttachmentMessage) -> l
 
 
 def _belongs(message: CareMessage, binary: AttachmentMessage) -> bool:
-    ours = {_key(a.identifier) for a in message.attachments if a.identifier}
-    theirs = {_key(a.identifier) for a in binary.attachments if a.identifier}
+    ours = {object_key(a.identifier) for a in message.attachments if a.identifier}
+    theirs = {object_key(a.identifier) for a in binary.attachments if a.identifier}
     return bool(ours & theirs)
 
 

@@ -14,7 +14,7 @@ from ._xml import line_of, new_root
 from .common import Reader, Writer, canonical_id, describe_binary, new_letter_id, serialise, xml_id
 from .namespaces import NS_2012
 
-__all__ = ["attachments_for", "build_xbin01", "join_attachments", "read_xbin01"]
+__all__ = ["attachments_for", "build_xbin01", "join_attachments", "object_key", "read_xbin01"]
 
 MAX_OBJECTS = 10
 
@@ -140,13 +140,15 @@ def join_attachments(message: CareMessage, binary: AttachmentMessage) -> CareMes
     (case and hyphens ignored, as implementations differ)."""
     from dataclasses import replace
 
-    by_id = {_key(a.identifier): a for a in binary.attachments if a.identifier}
+    by_id = {object_key(a.identifier): a for a in binary.attachments if a.identifier}
     joined = []
     for attachment in message.attachments:
-        match = by_id.get(_key(attachment.identifier)) if attachment.identifier else None
+        match = by_id.get(object_key(attachment.identifier)) if attachment.identifier else None
         joined.append(replace(attachment, data=match.data) if match is not None else attachment)
     return replace(message, attachments=tuple(joined))
 
 
-def _key(identifier: str | None) -> str:
+def object_key(identifier: str | None) -> str:
+    """An ObjectIdentifier as XDIS91 and XBIN01 are matched by it: case and hyphens ignored
+    (XDIS91 often writes it without hyphens, XBIN01 with)."""
     return (identifier or "").replace("-", "").lower()

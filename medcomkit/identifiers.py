@@ -61,25 +61,30 @@ class ReplacementKind(StrEnum):
 
 def cpr_birth_date(cpr: str) -> date | None:
     """The birth date a CPR encodes, using the 7th digit's century rules; ``None`` if impossible."""
-    if not _TEN_DIGITS.fullmatch(cpr):
-        return None
-    day, month, yy, seventh = int(cpr[0:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[6])
-    if seventh <= 3:
+    return _birth_date(cpr) if _TEN_DIGITS.fullmatch(cpr) else None
+
+
+def _birth_date(cpr: str) -> date | None:
+    """:func:`cpr_birth_date` for a value already known to be ten digits."""
+    yy, seventh = int(cpr[4:6]), cpr[6]
+    if seventh <= "3":
         century = 1900
-    elif seventh in (4, 9):
+    elif seventh in "49":
         century = 2000 if yy <= 36 else 1900
     else:
         century = 2000 if yy <= 57 else 1800
     try:
-        return date(century + yy, month, day)
+        return date(century + yy, int(cpr[2:4]), int(cpr[0:2]))
     except ValueError:
         return None
 
 
 def cpr_modulus11_ok(cpr: str) -> bool:
     """True when the classic modulus-11 control holds (ten digits required)."""
-    if not _TEN_DIGITS.fullmatch(cpr):
-        return False
+    return _TEN_DIGITS.fullmatch(cpr) is not None and _modulus11_ok(cpr)
+
+
+def _modulus11_ok(cpr: str) -> bool:
     b = cpr.encode("ascii")
     # Weights 4 3 2 7 6 5 4 3 2 1 on the digit values (ASCII code minus 48; the weights sum to 37).
     total = (
@@ -106,10 +111,10 @@ def cpr_problems(cpr: str) -> list[CprProblem]:
     if not _TEN_DIGITS.fullmatch(cpr):
         return [CprProblem.FORMAT]
     problems = []
-    born = cpr_birth_date(cpr)
+    born = _birth_date(cpr)
     if born is None:
         problems.append(CprProblem.DATE)
-    if not cpr_modulus11_ok(cpr) and not (born is not None and (born.month, born.day) == (1, 1)):
+    if not _modulus11_ok(cpr) and not (born is not None and born.month == born.day == 1):
         problems.append(CprProblem.MODULUS11)
     return problems
 

@@ -12,7 +12,7 @@ import base64
 import binascii
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import cast
 
@@ -42,7 +42,6 @@ BLOCK_LIMIT = 3150
 TEXT_LIMIT = 31150
 MESSAGE_LIMIT = 100 * 1024 * 1024
 
-_ALNUM = re.compile(r"[A-Za-z0-9]+")
 _UUID_HYPHENS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _TIMEZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
 _ESCAPED_TAG = re.compile(r"<\s*/?\s*(?:Break|Space|Bold|Italic|Underline|Center|Right|FixedFont)\s*/?\s*>")
@@ -52,7 +51,8 @@ _SKS_DIAGNOSIS = re.compile(r"D[A-Z]")  # SKS diagnosis codes are written with t
 
 # Elements the checks look at, per message type; everything else is the schema's business.
 # (lxml's C-level tag filter is far cheaper than reading every element's tag in Python.)
-_COMMON = ("Identifier", "IdentifierCode", "StatisticalCode", "Date", "EANIdentifier")
+_COMMON = ("Identifier", "StatisticalCode", "Date", "EANIdentifier")
+_PARTY = ("IdentifierCode",)  # receipts name their parties by EAN only
 _PATIENT = ("CivilRegistrationNumber", "AlternativeIdentifier")
 _FORMATTED = frozenset(
     {
@@ -68,26 +68,30 @@ _FORMATTED = frozenset(
     }
 )
 _WATCHED: dict[Kind, tuple[str, ...]] = {
-    Kind.XDIS91: (*_COMMON, *_PATIENT, "EpisodeOfCareIdentifier", "Subject", "Text01", "ObjectIdentifier"),
-    Kind.XBIN01: (*_COMMON, *_PATIENT, "BinaryObject", "SystemInformation"),
+    Kind.XDIS91: (
+        *_COMMON,
+        *_PARTY,
+        *_PATIENT,
+        "EpisodeOfCareIdentifier",
+        "Subject",
+        "Text01",
+        "ObjectIdentifier",
+    ),
+    Kind.XBIN01: (*_COMMON, *_PARTY, *_PATIENT, "BinaryObject", "SystemInformation"),
     Kind.XREF01: (
         *_COMMON,
+        *_PARTY,
         *_PATIENT,
         "EpisodeOfCareIdentifier",
         "ObjectIdentifier",
         "DiagnoseCode",
         *sorted(_FORMATTED),
     ),
-    Kind.XCTL01: (
-        *_COMMON,
-        "AcknowledgementCode",
-        "OriginalEmessage",
-        "OriginalLetter",
-        "RefuseCode",
-        "RefuseText",
-    ),
+    # A negative receipt must give a reason; only a positive one must list the letters it accepts.
+    Kind.XCTL01: (*_COMMON, "AcknowledgementCode", "RefuseCode", "RefuseText"),
+    Kind.XCTL03: (*_COMMON, "AcknowledgementCode", "OriginalLetter"),
 }
-_WATCHED[Kind.XCTL02] = _WATCHED[Kind.XCTL03] = _WATCHED[Kind.XCTL01]
+_WATCHED[Kind.XCTL02] = _WATCHED[Kind.XCTL01]
 _MEDCOM_FORMATTING = frozenset(
     {"Break", "Space", "Bold", "Italic", "Underline", "Center", "Right", "FixedFont"}
 )
@@ -95,13 +99,19 @@ _RECEIPTS = frozenset({Kind.XCTL01, Kind.XCTL02, Kind.XCTL03})
 _PARTIES = frozenset({"Sender", "Receiver", "AnswerCCReceiver", "CCReceiver", "Referrer"})
 
 
+_Handler = Callable[["_LetterState", etree._Element], None]  # one per watched element name
+
+
 @dataclass(frozen=True)
 class _Names:
     """Clark names for one namespace, computed once."""
 
     ns: str
-    watched: dict[Kind, tuple[str, ...]]  # Clark names of the elements checked, per message type
     local: dict[str, str]  # Clark name -> local name
+    handlers: dict[str, _Handler]  # Clark name -> what to do with such an element
+    identifier: str  # the Clark name of Identifier, which one handler compares against
+    spacing: etree.XPath  # how many Break and Space elements a formatted text holds
+    text_length: etree.XPath  # a formatted text's length as MedCom counts it
 
     def __call__(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
@@ -109,40 +119,51 @@ class _Names:
 
 @cache
 def _names(ns: str) -> _Names:
-    def clark(name: str) -> str:
-        return f"{{{ns}}}{name}"
-
     everything = {n for names in _WATCHED.values() for n in names}
     everything |= {*_PARTIES, "Letter", "Envelope", "IdentifierCode", "Contents"}
     return _Names(
         ns,
-        {kind: tuple(clark(n) for n in names) for kind, names in _WATCHED.items()},
-        {clark(n): n for n in everything},
+        {f"{{{ns}}}{n}": n for n in everything},
+        {f"{{{ns}}}{n}": handler for n, handler in _HANDLERS.items()},
+        f"{{{ns}}}Identifier",
+        etree.XPath(_SPACING, namespaces={"m": ns}, smart_strings=False),
+        etree.XPath(f"string-length(.) + {_SPACING}", namespaces={"m": ns}, smart_strings=False),
     )
 
 
-@dataclass
+# Break and Space each count as one character. (Namespaced steps: libxml2 evaluates them far
+# faster than a local-name() test.)
+_SPACING = "count(.//m:Break) + count(.//m:Space)"
+
+
+# The tag filter per message type, written "{*}Name": lxml sets up a wildcard-namespace filter
+# faster than a namespaced one, and that set-up is a large part of walking a short receipt.
+# Elements of a foreign namespace that match are skipped by the handler lookup.
+_FILTERS: dict[Kind, tuple[str, ...]] = {
+    kind: tuple(f"{{*}}{name}" for name in names) for kind, names in _WATCHED.items()
+}
+
+
 class Checker:
     """Business-rule issues for one Emessage."""
 
-    ns: str
-    data: bytes
-    issues: list[Issue] = field(default_factory=list)
-    _clark_prefix: str = field(init=False, repr=False)
-    _root_path: str = field(init=False, repr=False)
+    __slots__ = ("_clark_prefix", "data", "issues", "ns")
+
+    def __init__(self, ns: str, data: bytes) -> None:
+        self.ns = ns
+        self.data = data
+        self.issues: list[Issue] = []
+        self._clark_prefix = f"{{{ns}}}"
 
     def add(self, check: Rule, element: etree._Element | None, **params: object) -> None:
-        if element is None:
-            self.issues.append(check.issue(None, None, **params))
-            return
-        tree = element.getroottree()
-        path = tree.getelementpath(element).replace(self._clark_prefix, "")
-        location = self._root_path if path == "." else f"{self._root_path}/{path}"
-        self.issues.append(check.issue(location, line_of(element), **params))
-
-    def __post_init__(self) -> None:
-        self._clark_prefix = f"{{{self.ns}}}"
-        self._root_path = "/Emessage"
+        location = line = None
+        if element is not None:
+            path = element.getroottree().getelementpath(element)
+            location = "/Emessage" if path == "." else "/Emessage/" + path.replace(self._clark_prefix, "")
+            line = line_of(element)
+        self.issues.append(
+            Issue(check.id, check.severity, check.text, location, line, check.type, tuple(params.items()))
+        )
 
     # --- the envelope -----------------------------------------------------------------------------
 
@@ -178,10 +199,11 @@ class Checker:
     def _letter(self, scope: etree._Element, letter: etree._Element, version: LetterVersion) -> None:
         names = _names(self.ns)
         state = _LetterState(self, names, version, len(self.data) > BLOCK_LIMIT)
-        handlers = _HANDLERS
-        local = names.local
-        for element in scope.iter(*names.watched[version.kind]):
-            handlers[local[element.tag]](state, element)
+        handlers = names.handlers
+        for element in scope.iter(*_FILTERS[version.kind]):
+            handler = handlers.get(element.tag)
+            if handler is not None:
+                handler(state, element)
         kind = version.kind
         if kind is Kind.XDIS91:
             self._xdis91_summary(letter, version, state.texts, state.has_subject, state.text_size)
@@ -190,14 +212,14 @@ class Checker:
         elif kind is Kind.XBIN01:
             self._xbin01_summary(letter, version, names, state.text_size)
         elif kind in _RECEIPTS:
-            self._receipt_summary(state)
+            self._receipt_summary(letter, state)
         if kind in (Kind.XDIS91, Kind.XREF01) and state.object_ids:
             self._reference_codes(letter, names)
 
     # --- single values ----------------------------------------------------------------------------
 
     def _alphanumeric(self, element: etree._Element, what: str) -> None:
-        if element.text and not _ALNUM.fullmatch(element.text):
+        if element.text and not _alphanumeric(element.text):
             self.add(r.IDENTIFIER_FORMAT, element, what=what, value=element.text)
 
     def _date(self, element: etree._Element) -> None:
@@ -205,25 +227,22 @@ class Checker:
         if text and len(text) > 10 and _TIMEZONE.search(text.strip()):
             self.add(r.DATE_TIMEZONE, element, value=text.strip())
 
-    def _ean(self, element: etree._Element, *, vans_allowed: bool) -> None:
-        value = element.text
-        if not value:
-            return
-        problems = gln_problems(value)
-        if GlnProblem.FORMAT in problems:
+    def _ean(self, element: etree._Element, value: str, problem: GlnProblem, *, vans_allowed: bool) -> None:
+        if problem is GlnProblem.FORMAT:
             if not (vans_allowed and value.isalnum()):
                 self.add(r.EAN_FORMAT, element, value=value)
-        elif problems:
+        else:
             self.add(r.EAN_CHECK_DIGIT, element, value=value, expected=gln_check_digit(value[:12]))
 
     def _cpr(self, element: etree._Element) -> None:
-        if not element.text:
+        value = element.text
+        if not value:
             return
-        problems = cpr_problems(element.text)
+        problems = cpr_problems(value)
         if CprProblem.DATE in problems:
-            self.add(r.CPR_DATE, element, value=element.text)
+            self.add(r.CPR_DATE, element, value=value)
         if CprProblem.MODULUS11 in problems:
-            self.add(r.CPR_MODULUS11, element, value=element.text)
+            self.add(r.CPR_MODULUS11, element, value=value)
 
     def _identifier_code(self, identifier: etree._Element | None, code: etree._Element | None) -> None:
         if identifier is None or code is None or not identifier.text or not code.text:
@@ -349,52 +368,45 @@ class Checker:
         if size > MESSAGE_LIMIT:
             self.add(r.TOTAL_SIZE, letter, size=size)
 
-    def _receipt_summary(self, state: _LetterState) -> None:
-        eans, kind, original = state.receipt_eans, state.kind, state.original
-        receiver, original_sender = eans.get("Receiver"), eans.get("OriginalSender")
-        if receiver is not None and original_sender is not None and receiver.text != original_sender.text:
-            self.add(
-                r.RECEIPT_PARTIES,
-                receiver,
-                field="Receiver",
-                value=receiver.text or "",
-                expected_field=Bilingual("OriginalSender", "OriginalSender"),
-                expected=original_sender.text or "",
-            )
-        sender, original_receiver = eans.get("Sender"), eans.get("OriginalReceiver")
-        if (
-            kind is not Kind.XCTL01
-            and sender is not None
-            and original_receiver is not None
-            and sender.text != original_receiver.text
-        ):
-            self.add(
-                r.RECEIPT_PARTIES,
-                sender,
-                field="Sender",
-                value=sender.text or "",
-                expected_field=Bilingual("OriginalReceiver", "OriginalReceiver"),
-                expected=original_receiver.text or "",
-            )
-        if kind is Kind.XCTL03 and not state.original_letters and original is not None:
-            self.add(r.RECEIPT_NO_LETTERS, original)
-        if kind is not Kind.XCTL03 and not state.refusals and original is not None:
-            self.add(r.RECEIPT_NO_REASON, original)
+    def _receipt_summary(self, letter: etree._Element, state: _LetterState) -> None:
+        eans, kind = state.receipt_eans, state.kind
+        # A receipt answers the original letter, so its parties are the original's, swapped.
+        pairs = [("Receiver", "OriginalSender")]
+        if kind is not Kind.XCTL01:  # VANS itself sends XCTL01, from its own address
+            pairs.append(("Sender", "OriginalReceiver"))
+        for party, original_party in pairs:
+            ours, theirs = eans.get(party), eans.get(original_party)
+            if ours is not None and theirs is not None and ours[1] != theirs[1]:
+                self.add(
+                    r.RECEIPT_PARTIES,
+                    ours[0],
+                    field=party,
+                    value=ours[1],
+                    expected_field=Bilingual(original_party, original_party),
+                    expected=theirs[1],
+                )
+        missing = (
+            r.RECEIPT_NO_LETTERS
+            if kind is Kind.XCTL03 and not state.original_letters
+            else r.RECEIPT_NO_REASON
+            if kind is not Kind.XCTL03 and not state.refusals
+            else None
+        )
+        if missing is not None:  # said at OriginalEmessage; if that is missing, the schema says so
+            original = next(letter.iterchildren(self._clark_prefix + "OriginalEmessage"), None)
+            if original is not None:
+                self.add(missing, original)
 
     # --- whole document ---------------------------------------------------------------------------
 
     def characters(self, root: etree._Element, encoding: str) -> None:
         """Warn once about a character outside ISO-8859-1 (EDIFACT cannot carry it)."""
         data = self.data
-        suspicious = (
-            (encoding in ("utf-8", "utf8") and not _latin1_only(data))
-            or (
-                b"&" in data  # single-byte search is memchr-fast; "&#" on its own is not
-                and b"&#" in data
-                and any(
-                    int(v[1:], 16) > 0xFF if v[:1] == b"x" else int(v) > 0xFF
-                    for v in _CHARACTER_REFERENCE.findall(data)
-                )
+        suspicious = (encoding in ("utf-8", "utf8") and not _latin1_only(data)) or (
+            _contains(data, b"&#")
+            and any(
+                int(v[1:], 16) > 0xFF if v[:1] == b"x" else int(v) > 0xFF
+                for v in _CHARACTER_REFERENCE.findall(data)
             )
         )
         if not suspicious:
@@ -418,7 +430,6 @@ class _LetterState:
         "long_text",
         "names",
         "object_ids",
-        "original",
         "original_letters",
         "receipt",
         "receipt_eans",
@@ -434,13 +445,12 @@ class _LetterState:
         self.version = version
         self.kind = version.kind
         self.receipt = version.kind in _RECEIPTS
-        self.identifier = names("Identifier")
+        self.identifier = names.identifier
         self.long_text = long_text
         self.escaped: bool | None = None
-        self.receipt_eans: dict[str, etree._Element] = {}
+        self.receipt_eans: dict[str, tuple[etree._Element, str]] = {}  # party -> EAN element, value
         self.object_ids: dict[str, etree._Element] = {}
         self.texts: list[etree._Element] = []
-        self.original: etree._Element | None = None
         self.has_subject = False
         self.original_letters = 0
         self.refusals = 0
@@ -450,7 +460,7 @@ class _LetterState:
 def _on_identifier(state: _LetterState, element: etree._Element) -> None:
     # Envelope and letter ids must be alphanumeric; only a value that is not needs its place known.
     text = element.text
-    if text and not _ALNUM.fullmatch(text):
+    if text and not _alphanumeric(text):
         parent = state.names.local.get(element.getparent().tag)  # type: ignore[union-attr]
         if parent == "Letter" or parent == "Envelope":
             state.checker.add(r.IDENTIFIER_FORMAT, element, what=f"{parent}/Identifier", value=text)
@@ -463,14 +473,26 @@ def _on_identifier_code(state: _LetterState, element: etree._Element) -> None:
 
 
 def _on_ean(state: _LetterState, element: etree._Element) -> None:
-    value = element.text
+    value = element.text or ""
+    problems = _gln_problems(value) if value else ()
     if state.receipt:
         party = state.names.local.get(element.getparent().tag, "")  # type: ignore[union-attr]
-        state.receipt_eans[party] = element
-        if value and _gln_problems(value):
-            state.checker._ean(element, vans_allowed=state.kind is Kind.XCTL01 and party == "Sender")
-    elif value and _gln_problems(value):
-        state.checker._ean(element, vans_allowed=False)
+        state.receipt_eans[party] = (element, value)
+        if problems:
+            vans_allowed = state.kind is Kind.XCTL01 and party == "Sender"
+            state.checker._ean(element, value, problems[0], vans_allowed=vans_allowed)
+    elif problems:
+        state.checker._ean(element, value, problems[0], vans_allowed=False)
+
+
+def _on_date(state: _LetterState, element: etree._Element) -> None:
+    text = element.text
+    if text and len(text) > 10:  # only a date with a zone suffix is longer than YYYY-MM-DD
+        state.checker._date(element)
+
+
+def _on_cpr(state: _LetterState, element: etree._Element) -> None:
+    state.checker._cpr(element)
 
 
 def _on_statistical_code(state: _LetterState, element: etree._Element) -> None:
@@ -515,7 +537,7 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
         state.refusals += 1
     if state.escaped is None:  # decided once, when the first formatted text turns up
         data = state.checker.data
-        state.escaped = (b"&" in data and b"&lt;" in data) or (b"!" in data and b"<![CDATA[" in data)
+        state.escaped = _contains(data, b"&lt;") or _contains(data, b"![CDATA[")
     if state.long_text or state.escaped:
         size = check_formatted_text(state.checker, element, escaped=state.escaped)
         if name == "Text01":
@@ -547,10 +569,6 @@ def _on_acknowledgement_code(state: _LetterState, element: etree._Element) -> No
     _check_receipt_acknowledgement(state.checker, element)
 
 
-def _on_original(state: _LetterState, element: etree._Element) -> None:
-    state.original = element
-
-
 def _on_original_letter(state: _LetterState, element: etree._Element) -> None:
     state.original_letters += 1
 
@@ -560,13 +578,13 @@ def _on_refuse_code(state: _LetterState, element: etree._Element) -> None:
 
 
 # One small function per watched element: a dict lookup is cheaper than a chain of comparisons.
-_HANDLERS: dict[str, Callable[[_LetterState, etree._Element], None]] = {
+_HANDLERS: dict[str, _Handler] = {
     "Identifier": _on_identifier,
     "IdentifierCode": _on_identifier_code,
     "EANIdentifier": _on_ean,
-    "Date": lambda state, element: state.checker._date(element),
+    "Date": _on_date,
     "StatisticalCode": _on_statistical_code,
-    "CivilRegistrationNumber": lambda state, element: state.checker._cpr(element),
+    "CivilRegistrationNumber": _on_cpr,
     "AlternativeIdentifier": _on_replacement_cpr,
     "EpisodeOfCareIdentifier": _on_episode,
     "Subject": _on_subject,
@@ -576,7 +594,6 @@ _HANDLERS: dict[str, Callable[[_LetterState, etree._Element], None]] = {
     "BinaryObject": _on_binary_object,
     "SystemInformation": _on_system_information,
     "AcknowledgementCode": _on_acknowledgement_code,
-    "OriginalEmessage": _on_original,
     "OriginalLetter": _on_original_letter,
     "RefuseCode": _on_refuse_code,
 }
@@ -604,9 +621,24 @@ def explain_html(element: etree._Element) -> Issue | None:
     )
 
 
-_TEXT_LENGTH = etree.XPath(
-    "string-length(.) + count(.//*[local-name() = 'Break' or local-name() = 'Space'])", smart_strings=False
-)
+_TEXTS = etree.XPath(".//text()", smart_strings=False)
+
+
+def _alphanumeric(text: str) -> bool:
+    """Only A-Z, a-z and 0-9 (string methods are quicker than a regular expression here)."""
+    return text.isascii() and text.isalnum()
+
+
+def _contains(data: bytes, needle: bytes) -> bool:
+    """``needle in data``, faster where the needle's first byte is rare: a one-byte search runs
+    at memchr speed, while a longer needle is compared byte by byte along the whole input."""
+    first = needle[:1]
+    at = data.find(first)
+    while at != -1:
+        if data.startswith(needle, at):
+            return True
+        at = data.find(first, at + 1)
+    return False
 
 
 def _latin1_only(utf8: bytes) -> bool:
@@ -654,28 +686,17 @@ def _base64_problem(text: str) -> str:
 
 
 def check_formatted_text(checker: Checker, field_element: etree._Element, *, escaped: bool = True) -> int:
-    """Check one formatted-text field (escaped markup); return its length as MedCom counts it."""
+    """Check one formatted-text field; return its length as MedCom counts it (characters, plus one
+    for each Break and Space). With ``escaped``, also look for markup written as escaped text."""
+    names = _names(checker.ns)
     if not escaped:  # only the length is wanted: let libxml2 count
-        return int(cast(float, _TEXT_LENGTH(field_element)))
-    size = len(field_element.text or "")
-    sample = _escaped_sample(field_element.text) if escaped else None
-    for node in field_element.iterdescendants():
-        tag = node.tag
-        if isinstance(tag, str) and tag.endswith(("}Break", "}Space")):
-            size += 1
-        size += len(node.text or "") + len(node.tail or "")
-        if escaped and sample is None:
-            sample = _escaped_sample(node.text) or _escaped_sample(node.tail)
-    if sample:
-        checker.add(r.ESCAPED_MARKUP, field_element, sample=sample)
-    return size
-
-
-def _escaped_sample(text: str | None) -> str | None:
-    if not text or "<" not in text:
-        return None
-    match = _ESCAPED_TAG.search(text)
-    return match.group(0) if match else None
+        return int(cast(float, names.text_length(field_element)))
+    texts = cast("list[str]", _TEXTS(field_element))
+    # Joined with a character no tag contains, so a match cannot span two text nodes.
+    match = _ESCAPED_TAG.search("\x00".join(texts))
+    if match:
+        checker.add(r.ESCAPED_MARKUP, field_element, sample=match.group(0))
+    return sum(map(len, texts)) + int(cast(float, names.spacing(field_element)))
 
 
 _IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {

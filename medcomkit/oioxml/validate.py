@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lxml import etree
+
 from .._errors import BuildError
 from .._lang import Bilingual
 from .._rule import rule
 from ..report import Issue, IssueType, Kind, Severity
 from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
-from ._xml import local_name
 from .checks import Checker
 from .namespaces import KIND_BY_LETTER, NAMESPACES, VERSIONS, version
 from .rules import LETTER_UNSUPPORTED, NAMESPACE_UNKNOWN
@@ -31,18 +32,20 @@ def validate_emessage(
 ) -> tuple[Kind, list[Issue]]:
     """Validate an ``Emessage`` document; returns its kind and every issue, sorted by line."""
     root = document.root
-    namespace = root.tag[1:].partition("}")[0] if root.tag.startswith("{") else ""
+    tag = root.tag
+    namespace = tag[1:].partition("}")[0] if tag[:1] == "{" else ""
     envelope = None
-    letters = []
+    letters: list[tuple[etree._Element, str]] = []  # each letter with its local name
     for child in root:
-        tag: object = child.tag
-        if not isinstance(tag, str):
+        child_tag: object = child.tag
+        if not isinstance(child_tag, str):
             continue  # comments and processing instructions
-        if tag.endswith("}Envelope") or tag == "Envelope":
+        name = child_tag.rpartition("}")[2]
+        if name == "Envelope":
             envelope = envelope if envelope is not None else child
-        elif not tag.endswith("Local_Elements"):
-            letters.append(child)
-    kind = KIND_BY_LETTER.get(local_name(letters[0]), Kind.UNKNOWN) if letters else Kind.UNKNOWN
+        elif not name.endswith("Local_Elements"):
+            letters.append((child, name))
+    kind = KIND_BY_LETTER.get(letters[0][1], Kind.UNKNOWN) if letters else Kind.UNKNOWN
     checker = Checker(namespace, data)
     if document.mojibake:
         checker.add(
@@ -59,18 +62,12 @@ def validate_emessage(
         return kind, checker.issues
 
     supported = []
-    for letter in letters:
-        letter_version = version(namespace, local_name(letter))
+    for letter, name in letters:
+        letter_version = version(namespace, name)
         if letter_version is None:
             known = sorted({v.letter for v in VERSIONS if v.namespace == namespace})
-            checker.add(
-                LETTER_UNSUPPORTED,
-                letter,
-                letter=local_name(letter),
-                namespace=namespace,
-                known=", ".join(known),
-            )
-            if letter is letters[0]:
+            checker.add(LETTER_UNSUPPORTED, letter, letter=name, namespace=namespace, known=", ".join(known))
+            if letter is letters[0][0]:
                 kind = Kind.UNKNOWN
             continue
         supported.append((letter, letter_version))

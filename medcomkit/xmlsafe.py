@@ -123,6 +123,9 @@ def declared_encoding(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+_SAMPLE_REACH = 40  # bytes either side of a mojibake pair; a sample word reaches at most 30
+
+
 def mojibake_sample(text: str) -> str | None:
     """The first word of ``text`` that looks like UTF-8 read as ISO-8859-1, or ``None``."""
     match = _MOJIBAKE.search(text)
@@ -224,13 +227,18 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
 
 def _utf8_sample(data: bytes) -> str | None:
     """A mojibake word if the bytes decode as UTF-8 with non-ASCII letters, else ``None``."""
-    if b"\xc3" not in data and b"\xc2" not in data:  # lead bytes of every UTF-8 Latin-1 letter
+    # 0xC2 and 0xC3 lead the UTF-8 bytes of every Latin-1 letter.
+    lead = [at for at in (data.find(b"\xc3"), data.find(b"\xc2")) if at >= 0]
+    if not lead:
         return None
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return mojibake_sample(data.decode("latin-1"))
+    # In valid UTF-8 the first lead byte starts the first such letter: decode only around it.
+    first = min(lead)
+    start = max(first - _SAMPLE_REACH, 0)
+    return mojibake_sample(data[start : first + _SAMPLE_REACH].decode("latin-1"))
 
 
 def _syntax_error(error: etree.XMLSyntaxError, declared: str | None, data: bytes) -> ParseError:

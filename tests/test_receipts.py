@@ -3,11 +3,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from lxml import etree
 from support import OIOXML_EXAMPLES, require_reference
 
 import medcomkit
 from medcomkit import ReceiptKind, RefuseReason
 from medcomkit.demo import demo_care_message
+from medcomkit.identifiers import gln_check_digit
 
 
 def test_positive_receipt_for_a_received_letter() -> None:
@@ -94,3 +96,42 @@ def test_reads_the_vans_negative_receipt() -> None:
     assert receipt.refuse_text
     assert receipt.refuse_text.endswith("identificeres.\n")
     assert [item.letter_id for item in receipt.letters] == ["1111FRE01095", "1111MAN01095"]
+
+
+def _with_party_ean(data: bytes, party: str, ean: str) -> bytes:
+    root = etree.fromstring(data)
+    namespace = root.tag[1:].partition("}")[0]
+    (element,) = root.iter(f"{{{namespace}}}{party}")
+    number = element.find(f"{{{namespace}}}EANIdentifier")
+    assert number is not None
+    number.text = ean
+    changed = etree.tostring(root, xml_declaration=True, encoding="ISO-8859-1")
+    assert isinstance(changed, bytes)
+    return changed
+
+
+ELSEWHERE = "5790000" + "12345" + str(gln_check_digit("579000012345"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "changed", "flagged"),
+    [
+        (ReceiptKind.POSITIVE, "Receiver", ["Receiver"]),
+        (ReceiptKind.POSITIVE, "Sender", ["Sender"]),
+        (ReceiptKind.POSITIVE, "OriginalSender", ["Receiver"]),
+        (ReceiptKind.POSITIVE, "OriginalReceiver", ["Sender"]),
+        (ReceiptKind.NEGATIVE, "Receiver", ["Receiver"]),
+        (ReceiptKind.NEGATIVE, "Sender", ["Sender"]),
+        (ReceiptKind.VANS_NEGATIVE, "Receiver", ["Receiver"]),
+        (ReceiptKind.VANS_NEGATIVE, "Sender", []),  # VANS sends XCTL01 from its own address
+    ],
+)
+def test_receipt_parties_are_the_original_letters_swapped(
+    kind: ReceiptKind, changed: str, flagged: list[str]
+) -> None:
+    data = medcomkit.build_xctl(medcomkit.receipt_for(demo_care_message(), kind=kind))
+    assert "xctl.parties" not in medcomkit.validate(data).rules()
+    report = medcomkit.validate(_with_party_ean(data, changed, ELSEWHERE))
+    parties = [issue for issue in report.issues if issue.rule == "xctl.parties"]
+    assert [issue.location.split("/")[-2] for issue in parties if issue.location] == flagged
+    assert all(issue.severity is medcomkit.Severity.WARNING for issue in parties)

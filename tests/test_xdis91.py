@@ -140,6 +140,25 @@ def test_escaped_markup_stays_literal_text_and_warns() -> None:
     assert "oioxml.formatted-text-escaped" in medcomkit.validate(path).rules()
 
 
+@pytest.mark.parametrize(
+    "written",
+    [b"&lt;Break/&gt;", b"&#60;Bold&#62;x", b"&#x3C;Italic>x", b"<![CDATA[<Underline>]]>x"],
+    ids=["entity", "decimal reference", "hex reference", "CDATA"],
+)
+def test_escaped_markup_is_found_however_it_is_escaped(written: bytes) -> None:
+    data = medcomkit.build_xdis91(demo_care_message())
+    assert data.count(b"<Text01>") >= 1
+    report = medcomkit.validate(data.replace(b"<Text01>", b"<Text01>" + written, 1))
+    assert "oioxml.formatted-text-escaped" in report.rules()
+
+
+def test_a_literal_less_than_sign_is_not_escaped_markup() -> None:
+    data = medcomkit.build_xdis91(demo_care_message())
+    report = medcomkit.validate(data.replace(b"<Text01>", b"<Text01>a &lt; b &#60;3 &lt;Breakfast&gt;", 1))
+    assert report.valid
+    assert "oioxml.formatted-text-escaped" not in report.rules()
+
+
 def test_several_letters_need_parse_all() -> None:
     data = medcomkit.build_xdis91(demo_care_message())
     start, end = data.index(b"<ClinicalEmail>"), data.index(b"</ClinicalEmail>") + len(b"</ClinicalEmail>")

@@ -8,8 +8,6 @@ matter. Rules that merely explain a schema error are applied by the schema trans
 
 from __future__ import annotations
 
-import base64
-import binascii
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,11 +30,12 @@ from ..identifiers import (
 )
 from ..report import Issue, Kind
 from . import rules as r
-from ._xml import element_path, line_of
+from ._xml import line_of
+from .base64text import base64_facts, base64_problem
 from .codes import EXPECTED_OBJECT_CODE
 from .namespaces import LetterVersion
 
-__all__ = ["Checker", "check_formatted_text", "explain_html", "sniff_file_type"]
+__all__ = ["Checker", "check_escaped_markup", "explain_html", "formatted_length", "sniff_file_type"]
 
 BLOCK_LIMIT = 3150
 TEXT_LIMIT = 31150
@@ -96,7 +95,16 @@ _MEDCOM_FORMATTING = frozenset(
     {"Break", "Space", "Bold", "Italic", "Underline", "Center", "Right", "FixedFont"}
 )
 _RECEIPTS = frozenset({Kind.XCTL01, Kind.XCTL02, Kind.XCTL03})
-_PARTIES = frozenset({"Sender", "Receiver", "AnswerCCReceiver", "CCReceiver", "Referrer"})
+_FILE_FACTS = (
+    "ObjectIdentifier",
+    "ObjectCode",
+    "ObjectExtensionCode",
+    "OriginalObjectSize",
+    "Object_Base64Encoded",
+)
+_PARTIES = frozenset(
+    {"Sender", "Receiver", "AnswerCCReceiver", "CCReceiver", "Referrer", "OriginalSender", "OriginalReceiver"}
+)
 
 
 _Handler = Callable[["_LetterState", etree._Element], None]  # one per watched element name
@@ -110,8 +118,9 @@ class _Names:
     local: dict[str, str]  # Clark name -> local name
     handlers: dict[str, _Handler]  # Clark name -> what to do with such an element
     identifier: str  # the Clark name of Identifier, which one handler compares against
-    spacing: etree.XPath  # how many Break and Space elements a formatted text holds
-    text_length: etree.XPath  # a formatted text's length as MedCom counts it
+    # A formatted text's length as MedCom counts it. (Namespaced steps: libxml2 evaluates them
+    # far faster than a local-name() test.)
+    text_length: etree.XPath
 
     def __call__(self, name: str) -> str:
         return f"{{{self.ns}}}{name}"
@@ -120,20 +129,18 @@ class _Names:
 @cache
 def _names(ns: str) -> _Names:
     everything = {n for names in _WATCHED.values() for n in names}
-    everything |= {*_PARTIES, "Letter", "Envelope", "IdentifierCode", "Contents"}
+    everything |= {*_PARTIES, "Letter", "Envelope", "Contents", *_FILE_FACTS}
     return _Names(
         ns,
         {f"{{{ns}}}{n}": n for n in everything},
         {f"{{{ns}}}{n}": handler for n, handler in _HANDLERS.items()},
         f"{{{ns}}}Identifier",
-        etree.XPath(_SPACING, namespaces={"m": ns}, smart_strings=False),
-        etree.XPath(f"string-length(.) + {_SPACING}", namespaces={"m": ns}, smart_strings=False),
+        etree.XPath(
+            "string-length(.) + count(.//m:Break) + count(.//m:Space)",
+            namespaces={"m": ns},
+            smart_strings=False,
+        ),
     )
-
-
-# Break and Space each count as one character. (Namespaced steps: libxml2 evaluates them far
-# faster than a local-name() test.)
-_SPACING = "count(.//m:Break) + count(.//m:Space)"
 
 
 # The tag filter per message type, written "{*}Name": lxml sets up a wildcard-namespace filter
@@ -213,8 +220,6 @@ class Checker:
             self._xbin01_summary(letter, version, names, state.text_size)
         elif kind in _RECEIPTS:
             self._receipt_summary(letter, state)
-        if kind in (Kind.XDIS91, Kind.XREF01) and state.object_ids:
-            self._reference_codes(letter, names)
 
     # --- single values ----------------------------------------------------------------------------
 
@@ -272,7 +277,8 @@ class Checker:
 
     def _binary_object(self, obj: etree._Element, object_ids: dict[str, etree._Element]) -> int:
         """Check one XBIN01 BinaryObject; return its decoded size."""
-        fields = {child.tag.rpartition("}")[2]: child for child in obj if isinstance(child.tag, str)}
+        local = _names(self.ns).local
+        fields = {local.get(child.tag): child for child in obj}  # comments map to None
         identifier = fields.get("ObjectIdentifier")
         if identifier is not None:
             self._object_id(identifier, object_ids)
@@ -281,20 +287,20 @@ class Checker:
         if payload is None:
             return 0
         text = payload.text or ""
-        data = decode_base64(text)
-        if data is None:
-            self.add(r.BASE64, payload, detail=_base64_problem(text))
+        facts = base64_facts(text)
+        if facts is None:
+            self.add(r.BASE64, payload, detail=base64_problem(text))
             return 0
         size = fields.get("OriginalObjectSize")
         declared = _int(size.text if size is not None else None)
-        if size is not None and declared is not None and declared != len(data):
-            self.add(r.OBJECT_SIZE, size, declared=declared, actual=len(data))
+        if size is not None and declared is not None and declared != facts.size:
+            self.add(r.OBJECT_SIZE, size, declared=declared, actual=facts.size)
         extension = fields.get("ObjectExtensionCode")
         if extension is not None and extension.text:
-            actual = _content_mismatch(extension.text, data)
+            actual = _content_mismatch(extension.text, facts.head)
             if actual is not None:
                 self.add(r.CONTENT_TYPE, payload, extension=extension.text, actual=actual)
-        return len(data)
+        return facts.size
 
     # --- per message type -------------------------------------------------------------------------
 
@@ -312,13 +318,6 @@ class Checker:
             self.add(r.TEXT_MISSING, letter)
         if size > TEXT_LIMIT:
             self.add(r.TEXT_SIZE, texts[0], size=size)
-
-    def _reference_codes(self, letter: etree._Element, names: _Names) -> None:
-        for binary in letter.iter(names("BIN")):
-            self._object_code(
-                next(binary.iterchildren(names("ObjectCode")), None),
-                next(binary.iterchildren(names("ObjectExtensionCode")), None),
-            )
 
     def _xref01_summary(self, letter: etree._Element, version: LetterVersion, names: _Names) -> None:
         head = next(letter.iterchildren(names("Letter")), None)
@@ -370,7 +369,29 @@ class Checker:
 
     def _receipt_summary(self, letter: etree._Element, state: _LetterState) -> None:
         eans, kind = state.receipt_eans, state.kind
-        # A receipt answers the original letter, so its parties are the original's, swapped.
+        # A receipt answers the original letter, so its parties are the original's, swapped. The
+        # schema orders the numbers Sender, Receiver, OriginalSender, OriginalReceiver: values that
+        # read x, y, y, x agree, and only otherwise is it worth looking up whose each number is.
+        # (Where the order is not the schema's, the schema reports that.)
+        values = [value for _, value in eans]
+        agree = (
+            len(values) == 4 and values[1] == values[2] and (values[0] == values[3] or kind is Kind.XCTL01)
+        )
+        if not agree:
+            self._receipt_parties({_party(state.names, e): (e, v) for e, v in eans}, kind)
+        missing = (
+            r.RECEIPT_NO_LETTERS
+            if kind is Kind.XCTL03 and not state.original_letters
+            else r.RECEIPT_NO_REASON
+            if kind is not Kind.XCTL03 and not state.refusals
+            else None
+        )
+        if missing is not None:  # said at OriginalEmessage; if that is missing, the schema says so
+            original = next(letter.iterchildren(self._clark_prefix + "OriginalEmessage"), None)
+            if original is not None:
+                self.add(missing, original)
+
+    def _receipt_parties(self, eans: dict[str, tuple[etree._Element, str]], kind: Kind) -> None:
         pairs = [("Receiver", "OriginalSender")]
         if kind is not Kind.XCTL01:  # VANS itself sends XCTL01, from its own address
             pairs.append(("Sender", "OriginalReceiver"))
@@ -385,17 +406,6 @@ class Checker:
                     expected_field=Bilingual(original_party, original_party),
                     expected=theirs[1],
                 )
-        missing = (
-            r.RECEIPT_NO_LETTERS
-            if kind is Kind.XCTL03 and not state.original_letters
-            else r.RECEIPT_NO_REASON
-            if kind is not Kind.XCTL03 and not state.refusals
-            else None
-        )
-        if missing is not None:  # said at OriginalEmessage; if that is missing, the schema says so
-            original = next(letter.iterchildren(self._clark_prefix + "OriginalEmessage"), None)
-            if original is not None:
-                self.add(missing, original)
 
     # --- whole document ---------------------------------------------------------------------------
 
@@ -448,7 +458,7 @@ class _LetterState:
         self.identifier = names.identifier
         self.long_text = long_text
         self.escaped: bool | None = None
-        self.receipt_eans: dict[str, tuple[etree._Element, str]] = {}  # party -> EAN element, value
+        self.receipt_eans: list[tuple[etree._Element, str]] = []  # EAN elements and values, in order
         self.object_ids: dict[str, etree._Element] = {}
         self.texts: list[etree._Element] = []
         self.has_subject = False
@@ -476,13 +486,18 @@ def _on_ean(state: _LetterState, element: etree._Element) -> None:
     value = element.text or ""
     problems = _gln_problems(value) if value else ()
     if state.receipt:
-        party = state.names.local.get(element.getparent().tag, "")  # type: ignore[union-attr]
-        state.receipt_eans[party] = (element, value)
+        state.receipt_eans.append((element, value))
         if problems:
-            vans_allowed = state.kind is Kind.XCTL01 and party == "Sender"
+            vans_allowed = state.kind is Kind.XCTL01 and _party(state.names, element) == "Sender"
             state.checker._ean(element, value, problems[0], vans_allowed=vans_allowed)
     elif problems:
         state.checker._ean(element, value, problems[0], vans_allowed=False)
+
+
+def _party(names: _Names, ean: etree._Element) -> str:
+    """Whose EANIdentifier this is: Sender, Receiver, OriginalSender …"""
+    parent = ean.getparent()
+    return names.local.get(parent.tag, "") if parent is not None else ""
 
 
 def _on_date(state: _LetterState, element: etree._Element) -> None:
@@ -537,9 +552,12 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
         state.refusals += 1
     if state.escaped is None:  # decided once, when the first formatted text turns up
         data = state.checker.data
-        state.escaped = _contains(data, b"&lt;") or _contains(data, b"![CDATA[")
-    if state.long_text or state.escaped:
-        size = check_formatted_text(state.checker, element, escaped=state.escaped)
+        # Text can only hold a "<" written as a reference or inside CDATA.
+        state.escaped = _contains(data, b"&lt;") or _contains(data, b"&#") or _contains(data, b"![CDATA[")
+    if state.escaped:
+        check_escaped_markup(state.checker, element)
+    if state.long_text:  # a shorter document cannot hold a text over the limits
+        size = formatted_length(state.names, element)
         if name == "Text01":
             state.text_size += size
             if size > BLOCK_LIMIT:
@@ -547,7 +565,23 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
 
 
 def _on_object_identifier(state: _LetterState, element: etree._Element) -> None:
+    # An attachment reference (Reference/BIN): its id, then the file kind, which must fit the format.
     state.checker._object_id(element, state.object_ids)
+    local = state.names.local
+    code = element.getnext()
+    extension = code.getnext() if code is not None else None
+    if (
+        code is None
+        or extension is None
+        or local.get(code.tag) != "ObjectCode"
+        or local.get(extension.tag) != "ObjectExtensionCode"
+    ):  # not in the schema's order, which the schema reports: find the two by name
+        parent = element.getparent()
+        if parent is None:
+            return
+        code = next(parent.iterchildren(state.names("ObjectCode")), None)
+        extension = next(parent.iterchildren(state.names("ObjectExtensionCode")), None)
+    state.checker._object_code(code, extension)
 
 
 def _on_binary_object(state: _LetterState, element: etree._Element) -> None:
@@ -599,8 +633,9 @@ _HANDLERS: dict[str, _Handler] = {
 }
 
 
-def explain_html(element: etree._Element) -> Issue | None:
-    """The ``oioxml.formatted-text-html`` issue when ``element`` is HTML inside formatted text.
+def explain_html(element: etree._Element, location: str) -> Issue | None:
+    """The ``oioxml.formatted-text-html`` issue when ``element`` (at ``location``) is HTML inside
+    formatted text.
 
     Called for the element a schema check found unexpected; it counts every element of the same
     name in that text, since the schema reports only the first.
@@ -616,9 +651,7 @@ def explain_html(element: etree._Element) -> Issue | None:
     times = (
         Bilingual(f" ({count} gange i denne tekst)", f" ({count} times in this text)") if count > 1 else ""
     )
-    return r.HTML_IN_TEXT.issue(
-        element_path(element), line_of(element), tag=name, fix=Bilingual(*fix), times=times
-    )
+    return r.HTML_IN_TEXT.issue(location, line_of(element), tag=name, fix=Bilingual(*fix), times=times)
 
 
 _TEXTS = etree.XPath(".//text()", smart_strings=False)
@@ -650,53 +683,17 @@ def _latin1_only(utf8: bytes) -> bool:
     return True
 
 
-def decode_base64(text: str) -> bytes | None:
-    """The bytes of line-wrapped base64 text, or ``None`` when it is not valid base64.
-
-    Decoding leniently skips whitespace in C; any other character it had to skip, or a padding
-    error, shows up as a length that does not fit the number of characters.
-    """
-    try:
-        data = binascii.a2b_base64(text)
-    except (binascii.Error, ValueError):
-        return None
-    # Wrapped base64 has newlines only (XML parsing turns CR LF into LF); count other space
-    # characters only if the length does not add up without them.
-    characters = len(text) - text.count("\n")
-    if characters % 4 or len(data) < characters // 4 * 3 - 2:
-        characters -= sum(text.count(space) for space in " \t\r")
-    padding = 0
-    stripped = text.rstrip(" \t\r\n")
-    if stripped.endswith("=="):
-        padding = 2
-    elif stripped.endswith("="):
-        padding = 1
-    if characters % 4 or len(data) != characters // 4 * 3 - padding:
-        return None
-    return data
-
-
-def _base64_problem(text: str) -> str:
-    """What a strict decoder says about invalid base64 (for the message)."""
-    try:
-        base64.b64decode("".join(text.split()), validate=True)
-    except (binascii.Error, ValueError) as error:
-        return str(error)
-    return "invalid padding or characters"
-
-
-def check_formatted_text(checker: Checker, field_element: etree._Element, *, escaped: bool = True) -> int:
-    """Check one formatted-text field; return its length as MedCom counts it (characters, plus one
-    for each Break and Space). With ``escaped``, also look for markup written as escaped text."""
-    names = _names(checker.ns)
-    if not escaped:  # only the length is wanted: let libxml2 count
-        return int(cast(float, names.text_length(field_element)))
-    texts = cast("list[str]", _TEXTS(field_element))
-    # Joined with a character no tag contains, so a match cannot span two text nodes.
-    match = _ESCAPED_TAG.search("\x00".join(texts))
+def check_escaped_markup(checker: Checker, field_element: etree._Element) -> None:
+    """Warn when a formatted-text field holds MedCom markup written as escaped text."""
+    # Text nodes joined with a character no tag contains, so a match cannot span two of them.
+    match = _ESCAPED_TAG.search("\x00".join(cast("list[str]", _TEXTS(field_element))))
     if match:
         checker.add(r.ESCAPED_MARKUP, field_element, sample=match.group(0))
-    return sum(map(len, texts)) + int(cast(float, names.spacing(field_element)))
+
+
+def formatted_length(names: _Names, field_element: etree._Element) -> int:
+    """A formatted text's length as MedCom counts it: characters, plus one per Break and Space."""
+    return int(cast(float, names.text_length(field_element)))
 
 
 _IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {
@@ -746,9 +743,15 @@ _SIGNATURE_FAMILIES: dict[str, frozenset[str]] = {
 }
 
 
+_SIGNATURES_BY_FIRST_BYTE: dict[int, tuple[tuple[bytes, str], ...]] = {
+    first: tuple(entry for entry in _SIGNATURES if entry[0][0] == first)
+    for first in {signature[0] for signature, _ in _SIGNATURES}
+}
+
+
 def sniff_file_type(data: bytes) -> str | None:
     """The file type the first bytes reveal (``pdf``, ``png`` …), or ``None`` when unknown."""
-    for signature, name in _SIGNATURES:
+    for signature, name in _SIGNATURES_BY_FIRST_BYTE.get(data[0], ()) if data else ():
         if data.startswith(signature):
             return name
     return None

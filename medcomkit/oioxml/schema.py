@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import cast
 
@@ -213,7 +214,11 @@ def _translate(error: etree._LogEntry, element: etree._Element | None, mojibake:
         return MOJIBAKE_VALUE.issue(location, line, value=value, name=name, repaired=repair_mojibake(value))
 
     if kind == "SCHEMAV_ELEMENT_CONTENT":
-        html = explain_html(element) if element is not None and "Missing child" not in body else None
+        html = (
+            explain_html(element, location)
+            if element is not None and location is not None and "Missing child" not in body
+            else None
+        )
         if html is not None:
             return html
         expected = _expected_elements(body)
@@ -265,18 +270,10 @@ def schema_issues(schema: etree.XMLSchema, root: etree._Element, *, mojibake: bo
     """Validate ``root`` and translate every libxml2 error; one issue per element and line."""
     if schema.validate(root):
         return []
-    tree = root.getroottree()
     issues: list[Issue] = []
     seen: set[tuple[int, str | None]] = set()
     for error in cast("Iterable[etree._LogEntry]", schema.error_log):
-        element = None
-        if error.path:
-            try:
-                found = tree.xpath(error.path)
-            except etree.XPathError:
-                found = None
-            if isinstance(found, list) and found and isinstance(found[0], etree._Element):
-                element = found[0]
+        element = _element_at(root, error.path) if error.path else None
         issue = _translate(error, element, mojibake)
         key = (issue.line or 0, issue.location)
         # libxml2 reports every failing facet, then the failing type, for one value; keep the first.
@@ -285,6 +282,37 @@ def schema_issues(schema: etree.XMLSchema, root: etree._Element, *, mojibake: bo
         seen.add(key)
         issues.append(issue)
     return issues
+
+
+def _element_at(root: etree._Element, path: str) -> etree._Element | None:
+    """The element libxml2 names by ``path``.
+
+    For elements in a default namespace libxml2 writes ``/*/*[2]/*[5]``: each step counts element
+    siblings, which is quicker to follow by hand than to compile as XPath. Other paths (prefixed
+    or unqualified names) go to XPath.
+    """
+    steps = path.split("/")
+    if steps[:2] == ["", "*"]:
+        element = root
+        for step in steps[2:]:
+            if step == "*":
+                index = 0
+            elif step[:2] == "*[" and step[-1:] == "]" and step[2:-1].isdigit():
+                index = int(step[2:-1]) - 1
+            else:
+                break
+            child = next(islice(element.iterchildren(etree.Element), index, None), None)
+            if child is None:
+                return None
+            element = child
+        else:
+            return element
+    prefixes = {prefix: uri for prefix, uri in root.nsmap.items() if prefix}
+    try:
+        found = root.getroottree().xpath(path, namespaces=prefixes)
+    except etree.XPathError:
+        return None
+    return found[0] if isinstance(found, list) and found and isinstance(found[0], etree._Element) else None
 
 
 def _load(source: Path | bytes) -> etree.XMLSchema:

@@ -1,0 +1,61 @@
+"""What validation needs to know about an attachment's base64 text, without decoding all of it.
+
+Checking an XBIN01 needs three facts: whether the text is valid base64, the decoded size (to
+compare with OriginalObjectSize) and the first bytes (to compare the file signature with
+ObjectExtensionCode). Counting characters answers the first two; only a short head is decoded.
+For a large attachment, decoding everything would cost more than the rest of a validation.
+
+Valid means what :func:`medcomkit.parse` accepts: the text with its whitespace removed decodes
+strictly (``base64.b64decode(..., validate=True)``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import NamedTuple
+
+__all__ = ["Base64Facts", "base64_facts", "base64_problem"]
+
+_ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+# The whitespace XML text can hold (other ASCII control characters are not allowed in XML 1.0).
+_SPACE = b" \t\n\r"
+_HEAD = 16  # base64 characters decoded for the head: 12 bytes, more than any file signature
+# The padding the strict decoder wants after a last group of 0-3 characters (-1: none will do;
+# after a complete group it takes any number of superfluous "=").
+_PADDING = (0, -1, 2, 1)
+_REST_BYTES = (0, 0, 1, 2)  # bytes decoded from that last group
+
+
+class Base64Facts(NamedTuple):
+    size: int  # decoded bytes
+    head: bytes  # the first decoded bytes (up to 12)
+
+
+def base64_facts(text: str) -> Base64Facts | None:
+    """Size and first bytes of the decoded text, or ``None`` when it is not valid base64."""
+    if not text.isascii():  # other whitespace may wrap it: let the strict decoder judge
+        try:
+            data = base64.b64decode("".join(text.split()), validate=True)
+        except (binascii.Error, ValueError):
+            return None
+        return Base64Facts(len(data), data[:12])
+    compact = text.encode("ascii").translate(None, _SPACE)
+    if compact.translate(None, _ALPHABET + b"="):  # a character base64 does not use
+        return None
+    body = compact.rstrip(b"=")
+    padding = len(compact) - len(body)
+    rest = len(body) % 4  # characters in the last, incomplete group
+    if b"=" in body or not (padding == _PADDING[rest] or (rest == 0 and body)):
+        return None
+    size = len(body) // 4 * 3 + _REST_BYTES[rest]
+    return Base64Facts(size, binascii.a2b_base64(compact[:_HEAD]))
+
+
+def base64_problem(text: str) -> str:
+    """What the strict decoder says about invalid base64 (for the message)."""
+    try:
+        base64.b64decode("".join(text.split()), validate=True)
+    except (binascii.Error, ValueError) as error:
+        return str(error)
+    return "invalid padding or characters"

@@ -50,6 +50,7 @@ def payloads(draw: st.DrawFn) -> str:
 @example("Q===")
 @example("QUJD=====")
 @example("QUJ==")
+@example("\n" * 70 + "QUJD REVG\nR0hJ\n")
 @example("QUJD\xa0REVG")
 def test_counting_agrees_with_strict_decoding(text: str) -> None:
     decoded = strictly_decoded(text)

@@ -24,7 +24,6 @@ from ..identifiers import (
     _gln_problems,
     cpr_problems,
     gln_check_digit,
-    gln_problems,
     replacement_kind,
     sor_code_ok,
 )
@@ -698,7 +697,7 @@ def formatted_length(names: _Names, field_element: etree._Element) -> int:
 
 _IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {
     "lokationsnummer": (
-        lambda v: GlnProblem.FORMAT not in gln_problems(v),
+        lambda v: GlnProblem.FORMAT not in _gln_problems(v),
         Bilingual("et 13-cifret lokationsnummer (GLN)", "a 13-digit location number (GLN)"),
     ),
     "ydernummer": (

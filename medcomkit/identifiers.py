@@ -66,17 +66,39 @@ def cpr_birth_date(cpr: str) -> date | None:
 
 def _birth_date(cpr: str) -> date | None:
     """:func:`cpr_birth_date` for a value already known to be ten digits."""
-    yy, seventh = int(cpr[4:6]), cpr[6]
-    if seventh <= "3":
-        century = 1900
-    elif seventh in "49":
-        century = 2000 if yy <= 36 else 1900
-    else:
-        century = 2000 if yy <= 57 else 1800
+    yy = int(cpr[4:6])
     try:
-        return date(century + yy, int(cpr[2:4]), int(cpr[0:2]))
+        return date(_century(yy, cpr[6]) + yy, int(cpr[2:4]), int(cpr[0:2]))
     except ValueError:
         return None
+
+
+def _century(yy: int, seventh: str) -> int:
+    if seventh <= "3":
+        return 1900
+    if seventh in "49":
+        return 2000 if yy <= 36 else 1900
+    return 2000 if yy <= 57 else 1800
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _date_possible(cpr: str) -> bool:
+    """Whether a ten-digit CPR has a birth date (as :func:`_birth_date`, without building one:
+    validation asks this of every CPR it meets)."""
+    b = cpr.encode("ascii")
+    day = b[0] * 10 + b[1] - 528  # two ASCII digits: 48 * 10 + 48 = 528
+    month = b[2] * 10 + b[3] - 528
+    if not 1 <= month <= 12 or day < 1:
+        return False
+    if day <= _DAYS_IN_MONTH[month - 1]:
+        return True
+    if month != 2 or day != 29:
+        return False
+    yy = b[4] * 10 + b[5] - 528
+    year = _century(yy, cpr[6]) + yy
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 def cpr_modulus11_ok(cpr: str) -> bool:
@@ -111,10 +133,9 @@ def cpr_problems(cpr: str) -> list[CprProblem]:
     if not _TEN_DIGITS.fullmatch(cpr):
         return [CprProblem.FORMAT]
     problems = []
-    born = _birth_date(cpr)
-    if born is None:
+    if not _date_possible(cpr):
         problems.append(CprProblem.DATE)
-    if not _modulus11_ok(cpr) and not (born is not None and born.month == born.day == 1):
+    if not _modulus11_ok(cpr) and not cpr.startswith("0101"):  # 1 January is exempt
         problems.append(CprProblem.MODULUS11)
     return problems
 
@@ -135,6 +156,7 @@ def replacement_kind(value: str) -> ReplacementKind | None:
     return None
 
 
+@lru_cache(maxsize=4096)  # location numbers repeat in traffic; they are not personal data
 def gln_check_digit(first12: str) -> int:
     """The GS1 check digit for twelve data digits (weights 1, 3, 1, 3 … from the left)."""
     if not _TWELVE_DIGITS.fullmatch(first12):

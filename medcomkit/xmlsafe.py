@@ -15,6 +15,7 @@ from lxml import etree
 from ._errors import ParseError, SourceError
 from ._lang import Bilingual
 from ._rule import rule
+from ._search import contains
 from .report import IssueType, Severity
 
 __all__ = [
@@ -218,7 +219,7 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
         raise ParseError(ENCODING_UNSUPPORTED.id, ENCODING_UNSUPPORTED.text.format(encoding=named)) from None
     # A DOCTYPE spells out "DOCTYPE" in any ASCII-compatible encoding; UTF-16/32 text has a BOM or a
     # NUL beside its first "<", so only such documents need a look at what libxml2 found.
-    if (b"!" in data and b"DOCTYPE" in data) or data[:1] != b"<" or data[1:2] == b"\x00":
+    if contains(data, b"!DOCTYPE") or data[:1] != b"<" or data[1:2] == b"\x00":
         docinfo = root.getroottree().docinfo
         if getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None:
             raise ParseError(DTD_FORBIDDEN.id, DTD_FORBIDDEN.text, line=1)

@@ -3,6 +3,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from medcomkit.identifiers import (
     CprProblem,
@@ -54,6 +56,20 @@ def test_cpr_problems_never_report_modulus11_for_first_of_january() -> None:
     assert cpr_problems("2509479989") == [CprProblem.MODULUS11]
     assert cpr_problems("1522824933") == [CprProblem.DATE, CprProblem.MODULUS11]
     assert cpr_problems("12345678") == [CprProblem.FORMAT]
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+@example("2902001234")  # 2000 is a leap year (seventh digit 0-3: 1900s, so 1900: not one)
+@example("2902004234")  # seventh digit 4, year 00: 2000, a leap year
+@example("2902961234")
+@example("3104651234")
+@example("0013651234")
+def test_cpr_problems_agree_with_the_birth_date_and_modulus11(cpr: str) -> None:
+    problems = cpr_problems(cpr)
+    born = cpr_birth_date(cpr)
+    assert (CprProblem.DATE in problems) == (born is None)
+    exempt = born is not None and (born.month, born.day) == (1, 1)
+    assert (CprProblem.MODULUS11 in problems) == (not cpr_modulus11_ok(cpr) and not exempt)
 
 
 def test_dkcore_date_check_matches_the_invariant() -> None:

@@ -18,6 +18,7 @@ from lxml import etree
 
 from .._lang import Bilingual
 from .._rule import Rule
+from .._search import contains
 from ..identifiers import (
     CprProblem,
     GlnProblem,
@@ -412,7 +413,7 @@ class Checker:
         """Warn once about a character outside ISO-8859-1 (EDIFACT cannot carry it)."""
         data = self.data
         suspicious = (encoding in ("utf-8", "utf8") and not _latin1_only(data)) or (
-            _contains(data, b"&#")
+            contains(data, b"&#")
             and any(
                 int(v[1:], 16) > 0xFF if v[:1] == b"x" else int(v) > 0xFF
                 for v in _CHARACTER_REFERENCE.findall(data)
@@ -552,7 +553,7 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
     if state.escaped is None:  # decided once, when the first formatted text turns up
         data = state.checker.data
         # Text can only hold a "<" written as a reference or inside CDATA.
-        state.escaped = _contains(data, b"&lt;") or _contains(data, b"&#") or _contains(data, b"![CDATA[")
+        state.escaped = contains(data, b"&lt;") or contains(data, b"&#") or contains(data, b"![CDATA[")
     if state.escaped:
         check_escaped_markup(state.checker, element)
     if state.long_text:  # a shorter document cannot hold a text over the limits
@@ -659,18 +660,6 @@ _TEXTS = etree.XPath(".//text()", smart_strings=False)
 def _alphanumeric(text: str) -> bool:
     """Only A-Z, a-z and 0-9 (string methods are quicker than a regular expression here)."""
     return text.isascii() and text.isalnum()
-
-
-def _contains(data: bytes, needle: bytes) -> bool:
-    """``needle in data``, faster where the needle's first byte is rare: a one-byte search runs
-    at memchr speed, while a longer needle is compared byte by byte along the whole input."""
-    first = needle[:1]
-    at = data.find(first)
-    while at != -1:
-        if data.startswith(needle, at):
-            return True
-        at = data.find(first, at + 1)
-    return False
 
 
 def _latin1_only(utf8: bytes) -> bool:

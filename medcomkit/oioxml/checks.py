@@ -379,13 +379,10 @@ class Checker:
         )
         if not agree:
             self._receipt_parties({_party(state.names, e): (e, v) for e, v in eans}, kind)
-        missing = (
-            r.RECEIPT_NO_LETTERS
-            if kind is Kind.XCTL03 and not state.original_letters
-            else r.RECEIPT_NO_REASON
-            if kind is not Kind.XCTL03 and not state.refusals
-            else None
-        )
+        if kind is Kind.XCTL03:
+            missing = None if state.original_letters else r.RECEIPT_NO_LETTERS
+        else:
+            missing = None if state.refusals else r.RECEIPT_NO_REASON
         if missing is not None:  # said at OriginalEmessage; if that is missing, the schema says so
             original = next(letter.iterchildren(self._clark_prefix + "OriginalEmessage"), None)
             if original is not None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ._errors import MedcomkitError
 from ._lang import Bilingual
 from .report import Issue, IssueType, Severity
 
-__all__ = ["Rule", "all_rules", "rule"]
+__all__ = ["Rule", "all_rules", "issue_for_error", "rule"]
 
 _REGISTRY: dict[str, Rule] = {}
 
@@ -47,3 +48,12 @@ def rule(
 def all_rules() -> list[Rule]:
     """Every rule defined by the modules imported so far, sorted by id."""
     return sorted(_REGISTRY.values(), key=lambda r: r.id)
+
+
+def issue_for_error(error: MedcomkitError) -> Issue:
+    """The issue for an error that stopped reading, with its registered rule's severity and type
+    where the code names one."""
+    defined = _REGISTRY.get(error.code)
+    severity = defined.severity if defined else Severity.ERROR
+    issue_type = defined.type if defined else IssueType.STRUCTURE
+    return Issue(error.code, severity, error.text, None, error.line, issue_type)

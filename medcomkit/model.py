@@ -222,6 +222,17 @@ class Attachment:
     author: Author | None = None
     created: datetime | None = None  # when the file itself was made
 
+    def as_binary_object(self) -> Attachment:
+        """What an XBIN01 BinaryObject carries of it: id, kind, format, size and bytes; no title,
+        link or FHIR details."""
+        return Attachment(
+            identifier=self.identifier,
+            file_type=self.file_type,
+            object_code=self.object_code,
+            size=self.size,
+            data=self.data,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Envelope:

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
+from ._errors import BuildError
 from ._lang import Bilingual, Lang
 
-__all__ = ["Issue", "IssueType", "Kind", "Report", "Severity", "mask_cpr"]
+__all__ = ["Issue", "IssueType", "Kind", "Report", "Severity", "mask_cpr", "raise_for_errors"]
 
 
 class Severity(StrEnum):
@@ -213,3 +214,13 @@ def _counts(issues: Iterable[Issue], lang: Lang) -> str:
         if warnings:
             parts.append(f"{warnings} warning{'s' * (warnings != 1)}")
     return f" ({', '.join(parts)})"
+
+
+def raise_for_errors(issues: Iterable[Issue], code: str, lead: Bilingual) -> None:
+    """For builders: raise :class:`BuildError` ``code`` listing every error among ``issues``
+    after ``lead`` (such as "The built XDIS91 is invalid: "); do nothing when there is none."""
+    errors = [i for i in issues if i.severity is Severity.ERROR]
+    if errors:
+        da = "; ".join(f"{i.location or ''}: {i.message('da')}" for i in errors)
+        en = "; ".join(f"{i.location or ''}: {i.message('en')}" for i in errors)
+        raise BuildError(code, Bilingual(lead.da + da, lead.en + en))

@@ -46,6 +46,7 @@ from ._lang import Bilingual, Lang
 from .identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
 from .landscape import LandscapeLookupError, fold_name, fold_names, municipalities, municipality
 from .model import Address, Organisation, OrgIdKind
+from .source import unreadable
 
 __all__ = [
     "COLUMNS",
@@ -690,11 +691,7 @@ def _open(
         with path.open("rb") as handle:
             head = handle.read(65536)
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise SourceError(
-            "source.unreadable",
-            Bilingual(f"Kan ikke læse {path}: {reason}.", f"Cannot read {path}: {reason}."),
-        ) from None
+        raise unreadable(path, error) from None
     if size > max_bytes:
         raise _too_large(size, max_bytes)
     return path.name, head, None, str(path)
@@ -841,28 +838,32 @@ def _flag(values: pd.Series) -> pd.Series:
     )
 
 
+# The columns every reader produces, whatever the export calls them.
+_RAW_COLUMNS = (
+    "sor",
+    "parent_sor",
+    "level",
+    "name",
+    "type",
+    "ean",
+    "inherit",
+    "municipality_code",
+    "municipality",
+    "region",
+    "street",
+    "postcode",
+    "city",
+    "phone",
+    "email",
+    "speciality",
+    "system",
+    "message_types",
+)
+
+
 def _raw(frame: pd.DataFrame, lines: pd.Series, **columns: pd.Series | str) -> pd.DataFrame:
     raw = pd.DataFrame(index=frame.index)
-    for name in (
-        "sor",
-        "parent_sor",
-        "level",
-        "name",
-        "type",
-        "ean",
-        "inherit",
-        "municipality_code",
-        "municipality",
-        "region",
-        "street",
-        "postcode",
-        "city",
-        "phone",
-        "email",
-        "speciality",
-        "system",
-        "message_types",
-    ):
+    for name in _RAW_COLUMNS:
         value = columns.get(name, "")
         raw[name] = (
             value if isinstance(value, pd.Series) else pd.Series(value, index=frame.index, dtype=object)
@@ -939,26 +940,7 @@ def _from_sor2(frame: pd.DataFrame, lines: pd.Series) -> pd.DataFrame:
 
 
 def _from_medcomkit(frame: pd.DataFrame, lines: pd.Series) -> pd.DataFrame:
-    names = [
-        "sor",
-        "parent_sor",
-        "level",
-        "name",
-        "type",
-        "ean",
-        "municipality_code",
-        "municipality",
-        "region",
-        "street",
-        "postcode",
-        "city",
-        "phone",
-        "email",
-        "speciality",
-        "system",
-        "message_types",
-    ]
-    columns: dict[str, pd.Series | str] = {n: _coalesce(frame, n) for n in names}
+    columns: dict[str, pd.Series | str] = {n: _coalesce(frame, n) for n in _RAW_COLUMNS if n != "inherit"}
     columns["inherit"] = _flag(_coalesce(frame, "ean_inherited"))
     return _raw(frame, lines, **columns)
 

@@ -9,7 +9,7 @@ from ._errors import SourceError
 from ._lang import Bilingual
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE
 
-__all__ = ["Source", "read_source"]
+__all__ = ["Source", "read_source", "unreadable"]
 
 Source = bytes | bytearray | memoryview | str | os.PathLike[str]
 
@@ -38,11 +38,16 @@ def read_source(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple
     except SourceError:
         raise
     except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise SourceError(
-            "source.unreadable",
-            Bilingual(f"Kan ikke læse {path}: {reason}.", f"Cannot read {path}: {reason}."),
-        ) from None
+        raise unreadable(path, error) from None
     if len(data) > max_bytes:  # the file grew while we read it
         raise SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
     return data, str(path)
+
+
+def unreadable(path: Path, error: OSError) -> SourceError:
+    """The ``source.unreadable`` error for a path the operating system would not let us read."""
+    reason = error.strerror or type(error).__name__
+    return SourceError(
+        "source.unreadable",
+        Bilingual(f"Kan ikke læse {path}: {reason}.", f"Cannot read {path}: {reason}."),
+    )

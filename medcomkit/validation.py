@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ._errors import MedcomkitError, ParseError, SourceError
+from ._errors import ParseError, SourceError
 from ._lang import Bilingual
-from ._rule import all_rules, rule
+from ._rule import issue_for_error, rule
 from .oioxml._xml import line_of
 from .oioxml.validate import validate_emessage
-from .report import Issue, IssueType, Kind, Report, Severity
+from .report import IssueType, Kind, Report, Severity
 from .sniff import FHIR_NS, VANS_NS, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
@@ -40,15 +40,6 @@ KIND_NOT_SUPPORTED = rule(
 _FHIR_PREFIX = f"{{{FHIR_NS}}}"
 
 
-def _issue_for(error: MedcomkitError) -> Issue:
-    """The issue for a parse-level error, using the registered rule when there is one."""
-    known = {r.id: r for r in all_rules()}
-    defined = known.get(error.code)
-    severity = defined.severity if defined else Severity.ERROR
-    issue_type = defined.type if defined else IssueType.STRUCTURE
-    return Issue(error.code, severity, error.text, None, error.line, issue_type)
-
-
 def _looks_like_json(data: bytes) -> bool:
     """JSON (FHIR's other format) starts with an object or array, after an optional BOM and spaces."""
     head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
@@ -65,7 +56,7 @@ def validate_bytes(
     """Validate one message given as bytes (see :func:`validate`)."""
     if len(data) > max_bytes:
         error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
-        return Report(Kind.UNKNOWN, (_issue_for(error),), path)
+        return Report(Kind.UNKNOWN, (issue_for_error(error),), path)
     if data[:1] != b"<" and _looks_like_json(data):  # most XML starts with "<": no need to look
         from .fhir.validate import validate_fhir  # fhir.resources is imported only for FHIR input
 
@@ -74,7 +65,7 @@ def validate_bytes(
     try:
         document = parse_xml(data, max_bytes=max_bytes)
     except ParseError as error:
-        return Report(Kind.UNKNOWN, (_issue_for(error),), path)
+        return Report(Kind.UNKNOWN, (issue_for_error(error),), path)
     root = document.root
     if root.tag.endswith("}Emessage"):  # OIOXML, by far the most common: checked first
         directory = Path(xsd_dir) if xsd_dir is not None else None
@@ -127,5 +118,5 @@ def validate(
         if error.code != TOO_LARGE.id:
             raise
         name = None if isinstance(source, bytes | bytearray | memoryview) else str(source)
-        return Report(Kind.UNKNOWN, (_issue_for(error),), name)
+        return Report(Kind.UNKNOWN, (issue_for_error(error),), name)
     return validate_bytes(data, path=path, xsd_dir=xsd_dir, max_bytes=max_bytes)

@@ -209,16 +209,7 @@ def attachment_messages(draw: st.DrawFn) -> AttachmentMessage:
         sender=draw(organisations(sender=True)),
         receiver=draw(organisations(sender=False)),
         patient=patient,
-        attachments=tuple(
-            Attachment(
-                identifier=a.identifier,
-                file_type=a.file_type,
-                object_code=a.object_code,
-                size=a.size,
-                data=a.data,
-            )
-            for a in unique
-        ),
+        attachments=tuple(a.as_binary_object() for a in unique),
         system_note=draw(optional(text(1, 70))) if patient is None else None,
     )
 

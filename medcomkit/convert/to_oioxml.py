@@ -127,17 +127,7 @@ def carecommunication_to_xdis91(
             sender=sender,
             receiver=receiver,
             patient=Patient(patient.identifier, patient.family_name, patient.given_name),
-            attachments=tuple(
-                Attachment(
-                    identifier=r.identifier,
-                    file_type=r.file_type,
-                    object_code=r.object_code,
-                    size=r.size,
-                    data=r.data,
-                )
-                for r in references
-                if r.data is not None
-            ),
+            attachments=tuple(r.as_binary_object() for r in references if r.data is not None),
         )
         notes.rewritten(
             "Communication.payload.contentAttachment.data",

@@ -12,7 +12,7 @@ from typing import Any, Literal, ParamSpec, TypeVar
 from .._errors import BuildError, ParseError
 from .._lang import Bilingual
 from ..model import Activity, MessageRef, Organisation, OrgIdKind, ThreadEvent
-from ..report import Severity
+from ..report import raise_for_errors
 from . import terminology as t
 
 __all__ = [
@@ -280,11 +280,5 @@ def raise_if_invalid(data: bytes, what: str) -> None:
     from .validate import validate_fhir
 
     _, issues = validate_fhir(data)
-    errors = [i for i in issues if i.severity is Severity.ERROR]
-    if errors:
-        da = "; ".join(f"{i.location or ''}: {i.message('da')}" for i in errors)
-        en = "; ".join(f"{i.location or ''}: {i.message('en')}" for i in errors)
-        raise BuildError(
-            "fhir.build-invalid",
-            Bilingual(f"Den byggede {what} er ugyldig: {da}", f"The built {what} is invalid: {en}"),
-        )
+    lead = Bilingual(f"Den byggede {what} er ugyldig: ", f"The built {what} is invalid: ")
+    raise_for_errors(issues, "fhir.build-invalid", lead)

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import MedcomkitError, ParseError, SourceError
+from .._errors import ParseError, SourceError
 from .._lang import Bilingual
-from .._rule import all_rules
-from ..report import Issue, IssueType, Kind, Severity
+from .._rule import issue_for_error
+from ..report import Issue, Kind
 from ..xmlsafe import MAX_DOCUMENT_BYTES, XmlDocument
 from . import rules as r
 from . import terminology as t
@@ -21,14 +21,6 @@ from .document import FhirDocument, read_fhir, read_fhir_xml
 __all__ = ["message_kind", "validate_document", "validate_fhir", "validate_fhir_xml"]
 
 _KINDS = {t.EVENT_CARECOMMUNICATION: Kind.CARE_COMMUNICATION, t.EVENT_ACKNOWLEDGEMENT: Kind.ACKNOWLEDGEMENT}
-
-
-def _issue_for(error: MedcomkitError) -> Issue:
-    known = {rule.id: rule for rule in all_rules()}
-    defined = known.get(error.code)
-    severity = defined.severity if defined else Severity.ERROR
-    issue_type = defined.type if defined else IssueType.STRUCTURE
-    return Issue(error.code, severity, error.text, None, error.line, issue_type)
 
 
 def _header(resource: dict[str, Any]) -> dict[str, Any] | None:
@@ -96,7 +88,7 @@ def validate_fhir(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> tuple[
     try:
         document = read_fhir(data, max_bytes=max_bytes)
     except (ParseError, SourceError) as error:
-        return Kind.UNKNOWN, [_issue_for(error)]
+        return Kind.UNKNOWN, [issue_for_error(error)]
     return validate_document(document)
 
 
@@ -105,5 +97,5 @@ def validate_fhir_xml(document: XmlDocument, data: bytes) -> tuple[Kind, list[Is
     try:
         fhir_document = read_fhir_xml(document, data)
     except ParseError as error:
-        return Kind.UNKNOWN, [_issue_for(error)]
+        return Kind.UNKNOWN, [issue_for_error(error)]
     return validate_document(fhir_document)

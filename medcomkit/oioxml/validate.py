@@ -6,10 +6,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from .._errors import BuildError
 from .._lang import Bilingual
 from .._rule import rule
-from ..report import Issue, IssueType, Kind, Severity
+from ..report import Issue, IssueType, Kind, Severity, raise_for_errors
 from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
 from .checks import Checker
 from .namespaces import KIND_BY_LETTER, NAMESPACES, VERSIONS, version
@@ -96,11 +95,5 @@ def raise_if_invalid(data: bytes, what: str) -> None:
     """Used by the builders: refuse to hand out a message that does not validate."""
     document = parse_xml(data)
     _, issues = validate_emessage(document, data)
-    errors = [i for i in issues if i.severity is Severity.ERROR]
-    if errors:
-        da = "; ".join(f"{i.location or ''}: {i.message('da')}" for i in errors)
-        en = "; ".join(f"{i.location or ''}: {i.message('en')}" for i in errors)
-        raise BuildError(
-            "oioxml.build-invalid",
-            Bilingual(f"Den byggede {what} er ugyldig: {da}", f"The built {what} is invalid: {en}"),
-        )
+    lead = Bilingual(f"Den byggede {what} er ugyldig: ", f"The built {what} is invalid: ")
+    raise_for_errors(issues, "oioxml.build-invalid", lead)

@@ -21,7 +21,7 @@ from lxml import etree
 from .._errors import BuildError, ParseError
 from .._lang import Bilingual
 from ..oioxml._xml import COPENHAGEN, checked_text
-from ..report import Severity
+from ..report import Severity, raise_for_errors
 from ..source import Source, read_source
 from ..xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
 from . import rules as r
@@ -159,20 +159,11 @@ def build_envelope(envelope: VansEnvelope) -> bytes:
             add(transport, "ServiceTag", value).set("name", checked_text(tag, "ServiceTag"))
     add(message, "Data", base64.b64encode(payload).decode("ascii"))
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-    errors = [
-        i
-        for i in inspect_envelope(parse_xml(data, max_bytes=len(data)).root).issues
-        if i.severity is Severity.ERROR
-    ]
-    if errors:
-        raise BuildError(
-            "vans.build-invalid",
-            Bilingual(
-                "Kuverten bliver ugyldig: " + "; ".join(f"{i.location}: {i.message('da')}" for i in errors),
-                "The envelope would be invalid: "
-                + "; ".join(f"{i.location}: {i.message('en')}" for i in errors),
-            ),
-        )
+    raise_for_errors(
+        inspect_envelope(parse_xml(data, max_bytes=len(data)).root).issues,
+        "vans.build-invalid",
+        Bilingual("Kuverten bliver ugyldig: ", "The envelope would be invalid: "),
+    )
     return data
 
 

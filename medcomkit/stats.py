@@ -380,7 +380,10 @@ _VERSIONS = {
     "BIN01": "B0131X",
 }
 # When each group of systems starts sending CareCommunication in the synthetic data, and how far it goes.
-_FHIR_START = {"Godkendt": ("2025-09", 0.9), "Tester": ("2026-02", 0.5)}
+# A system sends FHIR in production only once MedCom has approved it: the approvals for
+# CareCommunication 5.0 came February–July 2026 (MedCom's approval lists, 9 July 2026), so in the
+# made-up data approved systems move from August 2026 and systems still in test send none.
+_FHIR_START = {"Godkendt": ("2026-08", 0.9)}
 
 
 def _months(start: str, count: int) -> list[str]:
@@ -388,15 +391,16 @@ def _months(start: str, count: int) -> list[str]:
 
 
 def synthetic_stats(
-    *, start: str = "2025-01", months: int = 18, seed: int = 126, registry: Any = None
+    *, start: str = "2025-06", months: int = 18, seed: int = 126, registry: Any = None
 ) -> pd.DataFrame:
     """Made-up monthly statistics for the demo registry, every row marked ``synthetic``.
 
     The story it tells: municipalities whose PPR system is known (45) exchange korrespondancemeddelelser
     with GP clinics from early on; their § 126 a units start during the period; systems MedCom has
-    approved for CareCommunication move to FHIR from September 2025, systems in test from February 2026;
-    municipal referrals to child and adolescent psychiatry go via DNHF from October 2025, next to the
-    GPs' own referrals. Most municipalities with an unknown system send nothing. Same ``seed``, same table.
+    approved for CareCommunication (by July 2026) move to FHIR from August 2026, systems in test not
+    at all; municipal referrals to child and adolescent psychiatry go via DNHF from October 2025, next
+    to the GPs' own referrals, which go via DNHF as well. Most municipalities with an unknown system
+    send nothing. Same ``seed``, same table.
     """
     from .landscape import approval_status
     from .sor import demo_registry
@@ -441,7 +445,7 @@ def synthetic_stats(
         if not system:
             return 0.0
         status = approval_status(system, "CareCommunication", "send")
-        if status is None:
+        if status not in _FHIR_START:
             return 0.0
         first, ceiling = _FHIR_START[status]
         if month < first:
@@ -527,17 +531,10 @@ def synthetic_stats(
         region_gps = gps[gps["region"] == bup.region]["ean"].to_numpy()
         for month in calendar:
             for gp in region_gps:
-                emit(
-                    month,
-                    str(gp),
-                    "almen_praksis",
-                    str(bup.ean),
-                    "sygehus",
-                    "",
-                    "",
-                    "REF01",
-                    int(rng.poisson(6)),
-                )
+                # GPs refer through DNHF too: to DNHF from the GP's system, then on from DNHF.
+                referrals = int(rng.poisson(6))
+                emit(month, str(gp), "almen_praksis", dnhf, "dnhf", "", "", "REF01", referrals)
+                emit(month, dnhf, "dnhf", str(bup.ean), "sygehus", "", "DNHF", "REF01", referrals)
     frame = pd.DataFrame.from_records(
         records,
         columns=[

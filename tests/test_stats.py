@@ -195,7 +195,7 @@ def test_synthetic_statistics_are_seeded_marked_and_valid(synthetic: pd.DataFram
     assert not other.equals(synthetic)
     assert other["synthetic"].all()
     assert sorted(synthetic["month"].unique()) == [
-        str(p) for p in pd.period_range("2025-01", periods=18, freq="M")
+        str(p) for p in pd.period_range("2025-06", periods=18, freq="M")
     ]
     assert (synthetic["count"] > 0).all()
     # Every location number in it is a unit of the demo registry.
@@ -207,15 +207,20 @@ def test_synthetic_story(synthetic: pd.DataFrame) -> None:
     """What the synthetic data are made to show, so the miniguide's plots show it."""
     share = fhir_share(synthetic)
     assert isinstance(share, pd.Series)
-    assert share.loc[:"2025-08"].fillna(0).eq(0).all()  # no FHIR before the first approved systems move
-    assert share.iloc[-1] > share.loc["2025-12"] > 0
+    # No FHIR before the systems were approved for CareCommunication 5.0 (February–July 2026).
+    assert share.loc[:"2026-07"].fillna(0).eq(0).all()
+    assert share.iloc[-1] > share.loc["2026-08"] > 0
     per_system = fhir_share(synthetic, by="system")
     assert isinstance(per_system, pd.DataFrame)
     assert per_system["Netcompany Modulus"].iloc[-1] > 0.5
     assert per_system["Novax"].fillna(0).eq(0).all()  # not approved for CareCommunication
+    assert per_system["JOSA"].fillna(0).eq(0).all()  # in test: no FHIR in production
     routes = referral_routes(synthetic)
-    assert routes.loc[:"2025-09", "DNHF"].eq(0).all()
-    assert routes.loc["2025-10":, "DNHF"].gt(0).all()
+    assert routes["direkte"].eq(0).all()  # GPs refer via DNHF too
+    assert routes["DNHF"].gt(0).all()
+    from_dnhf = synthetic[(synthetic["sender_kind"] == "dnhf") & (synthetic["message_type"] == "REF01")]
+    municipal = from_dnhf[from_dnhf["municipality"] != ""].groupby("month")["count"].sum()
+    assert municipal.index.min() == "2025-10"  # the § 126 a units start referring via DNHF
     uptake = uptake_by_system(synthetic)
     assert uptake.iloc[-1]["JOSA"] == 16  # all sixteen JOSA municipalities by the end
     assert uptake.iloc[0].sum() < uptake.iloc[-1].sum()
@@ -225,7 +230,7 @@ def test_synthetic_story(synthetic: pd.DataFrame) -> None:
 def test_summary(synthetic: pd.DataFrame) -> None:
     summary = summarise(synthetic)
     assert summary.synthetic
-    assert (summary.first_month, summary.latest_month) == ("2025-01", "2026-06")
+    assert (summary.first_month, summary.latest_month) == ("2025-06", "2026-11")
     assert summary.messages == int(synthetic["count"].sum())
     assert summary.by_system_latest == {
         k: v for k, v in uptake_by_system(synthetic).iloc[-1].sort_values(ascending=False).items() if v
@@ -235,7 +240,7 @@ def test_summary(synthetic: pd.DataFrame) -> None:
     assert text.startswith("OBS: syntetiske data")
     assert "JOSA 16" in text
     assert "synthetic data" in summary.to_text("en")
-    assert json.loads(json.dumps(summary.to_dict()))["latest_month"] == "2026-06"
+    assert json.loads(json.dumps(summary.to_dict()))["latest_month"] == "2026-11"
 
 
 def test_plots_render_offline_as_png(synthetic: pd.DataFrame) -> None:

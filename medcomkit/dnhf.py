@@ -149,8 +149,10 @@ ENTRY_ROUTES: Final = (
             "published; medcomkit shows the data such a launch must carry.",
         ),
         Bilingual(
-            "Aftale med Sundhedsdatastyrelsen og leverandøren; brugeren logger på som ved webmodulet.",
-            "An agreement with Sundhedsdatastyrelsen and the vendor; the user logs on as for the web module.",
+            "Samarbejdsaftaler, som MedCom indgår med DNHF og leverandøren; brugeren logger på som ved "
+            "webmodulet.",
+            "Collaboration agreements MedCom makes with DNHF and the vendor; the user logs on as for the "
+            "web module.",
         ),
         "medcomkit",
     ),

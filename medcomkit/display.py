@@ -53,8 +53,9 @@ _COMMAND_LINES: Final = 16  # a command's output longer than this is folded
 
 # Wrap long lines at spaces; break a word only when it alone is wider than the column.
 _WRAP: Final = "white-space:pre-wrap;word-break:normal;overflow-wrap:break-word"
+_MONO: Final = "font-family:var(--md-code-font-family,ui-monospace,SFMono-Regular,Menlo,Consolas,monospace)"
 _PRE: Final = (
-    f"{_WRAP};font-size:0.85em;line-height:1.4;margin:0.3em 0;padding:0.6em;"
+    f"{_WRAP};{_MONO};font-size:0.85em;line-height:1.4;margin:0.3em 0;padding:0.6em;"
     "border-radius:4px;background:rgba(127,127,127,0.08)"
 )
 _CELL: Final = (
@@ -212,16 +213,18 @@ def figure(fig: Figure, *, alt: str, synthetic: bool = False) -> Html:
     if not alt.strip():
         raise ValueError("a figure needs alt text that says what it shows")
     if synthetic:
+        # Across the middle of the plot, where no tick label or legend can cover it.
         fig.text(
-            0.99,
-            0.01,
+            0.5,
+            0.5,
             SYNTHETIC_LABEL,
-            ha="right",
-            va="bottom",
-            fontsize=11,
+            ha="center",
+            va="center",
+            rotation=20,
+            fontsize=34,
             fontweight="bold",
             color="#b42318",
-            alpha=0.85,
+            alpha=0.22,
         )
         alt = f"{alt} ({SYNTHETIC_LABEL.lower()})" if SYNTHETIC_LABEL.lower() not in alt.lower() else alt
     FigureCanvasAgg(fig)

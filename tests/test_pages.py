@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
-from support import execute_notebook, notebook, notebooks
+from support import NotebookCellFailed, execute_notebook, first_heading, notebook, notebooks, read_notebook
 
 HIDE = "hide"
 HIDE_INPUT = "hide-input"
@@ -151,6 +151,67 @@ def test_the_rendered_page_has_no_english_image_placeholder(path: Path) -> None:
     assert PLACEHOLDER not in page
     problems = _html_problems(page)
     assert not [p for p in problems if "image" in p], problems
+
+
+def _uses_synthetic_data(path: Path) -> bool:
+    return any("synthetic_stats(" in cell.source for cell in read_notebook(path).cells)
+
+
+SYNTHETIC_GUIDES = [path for path in notebooks() if _uses_synthetic_data(path)]
+
+
+def test_the_statistics_guide_is_known_to_use_synthetic_data() -> None:
+    assert [p.stem[:2] for p in SYNTHETIC_GUIDES] == ["05"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", SYNTHETIC_GUIDES, ids=lambda p: p.stem)
+def test_every_chart_of_synthetic_data_says_so(path: Path) -> None:
+    nb = _executed(path)
+    alts = [m[1] or m[2] for m in _ALT.finditer(rendered_page(nb))]
+    assert alts, "a guide of synthetic statistics with no chart"
+    assert all("syntetiske data" in alt.lower() for alt in alts), alts
+
+
+_SECTION = re.compile(r"^## +\d+\.", re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", notebooks(), ids=lambda p: p.stem)
+def test_a_guide_is_numbered_and_each_section_has_speaker_notes(path: Path) -> None:
+    nb = read_notebook(path)
+    title = first_heading(nb)
+    assert title is not None
+    assert title.startswith(f"Miniguide {int(path.stem[:2])}: ")
+    sections = [
+        i for i, cell in enumerate(nb.cells) if cell.cell_type == "markdown" and _SECTION.search(cell.source)
+    ]
+    ends = [*sections[1:], len(nb.cells)]
+    silent = [
+        nb.cells[start].source.splitlines()[0]
+        for start, end in zip(sections, ends, strict=True)
+        if not any(
+            cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+            for cell in nb.cells[start:end]
+        )
+    ]
+    assert not silent, f"sections without speaker notes: {silent}"
+
+
+def test_a_hidden_cell_still_runs_and_fails_the_guide() -> None:
+    nb = notebook(("markdown", "# Miniguide 9: En side"), ("code", "assert 1 + 1 == 3, 'skjult påstand'"))
+    nb.cells[1].metadata["tags"] = [HIDE]
+    with pytest.raises(NotebookCellFailed, match="skjult påstand"):
+        _run(nb)
+    assert "skjult påstand" not in rendered_page(nb)
+
+
+def _run(nb: nbformat.NotebookNode) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "side.ipynb")
+        nbformat.write(nb, path)
+        execute_notebook(path)
 
 
 def _with_outputs(nb: nbformat.NotebookNode, outputs: dict[int, list[dict[str, object]]]) -> None:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "SYNTHETIC_LABEL",
     "Command",
     "Html",
     "approval_grid",

@@ -32,8 +32,8 @@ from ..report import Issue, Kind
 from . import rules as r
 from ._xml import line_of
 from .base64text import base64_facts, base64_problem
-from .codes import EXPECTED_OBJECT_CODE
 from .namespaces import LetterVersion
+from .object_codes import EXPECTED_OBJECT_CODE
 
 __all__ = ["Checker", "check_escaped_markup", "explain_html", "formatted_length", "sniff_file_type"]
 

@@ -26,6 +26,8 @@ _DANISH = {
     "invalid choice": "ugyldigt valg",
     "expected one argument": "forventer ét argument",
     "invalid int value": "ugyldigt heltal",
+    "not a whole number": "ikke et heltal",
+    "at least 1": "mindst 1",
 }
 
 
@@ -52,6 +54,16 @@ def _size(text: str) -> int:
     return value
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="medcomkit",
@@ -70,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         "--max-size", type=_size, metavar="SIZE", help="largest input accepted (default 32M)"
     )
     validate.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in messages")
+    validate.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="validate N files at a time (default: one per core)"
+    )
 
     demo = commands.add_parser("demo", help="write example messages")
     demo_kinds = demo.add_subparsers(dest="demo", required=True, parser_class=_Parser)
@@ -179,23 +194,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ._errors import SourceError
-    from .oioxml.link import link_reports
-    from .validation import validate
+    from .batch import validate_files
     from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
-    reports = []
+    max_bytes = args.max_size or MAX_DOCUMENT_BYTES
+    results = validate_files(args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs)
+    reports = [r.report for r in results if r.report is not None]
     unreadable = False
-    for path in args.paths:
-        try:
-            reports.append(
-                validate(path, xsd_dir=args.xsd_dir, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
-            )
-        except SourceError as error:
+    for result in results:
+        if result.error is not None:
             unreadable = True
-            print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-    reports = link_reports(reports)
+            print(f"medcomkit: {result.error.message(lang)}", file=sys.stderr)
     mask = not args.show_cpr
     if args.format == "json":
         print(json.dumps([r.to_dict(lang, mask=mask) for r in reports], ensure_ascii=False, indent=2))

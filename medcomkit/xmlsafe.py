@@ -193,7 +193,9 @@ def _not_xml(data: bytes) -> ParseError:
     return ParseError(NOT_XML.id, NOT_XML.text.format(what=what))
 
 
-def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool = False) -> XmlDocument:
+def parse_xml(
+    data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool = False, size: int | None = None
+) -> XmlDocument:
     """Parse bytes safely.
 
     Raises :class:`ParseError` (code = the rule id) for anything that is not a safe, well-formed
@@ -210,7 +212,8 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
             raise _not_xml(body)
     # The declared encoding only matters when there are non-ASCII bytes to interpret.
     declared = declared_encoding(data) if not data.isascii() else None
-    huge = len(data) > _HUGE_TEXT
+    # ``size``: of the document the bytes stand for, when they are shortened (see oioxml/elide.py).
+    huge = (len(data) if size is None else size) > _HUGE_TEXT
     mojibake = None
     if declared in _LATIN1_FAMILY:
         mojibake = _utf8_sample(data)

@@ -162,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
         "--registry", type=Path, metavar="FILE", help="sor.csv, SorEntity CSV or SOR XML (default: demo)"
     )
     lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument(
+        "--limit", type=_jobs, default=20, metavar="N", help="show at most N units, best first (default 20)"
+    )
     lookup.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
 
     stats_parser = commands.add_parser("stats", help="VANS traffic statistics")
@@ -325,18 +328,26 @@ def _sor(args: argparse.Namespace) -> int:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        units = registry.lookup(args.query)
+        units = registry.lookup(args.query, limit=args.limit + 1)  # one more tells whether there are more
     except SorLookupError as error:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
         if args.format == "json":
             print("[]")
         return EXIT_INVALID
+    more = len(units) > args.limit
+    units = units[: args.limit]
     if args.format == "json":
         print(json.dumps([u.to_dict() for u in units], ensure_ascii=False, indent=2))
         return EXIT_OK
     if registry.demo:
         print("Demoregister — fiktive koder\n" if lang == "da" else "Demo registry — fictitious codes\n")
     print("\n\n".join(u.to_text(lang) for u in units))
+    if more:
+        print(
+            f"\nFlere enheder passer; de {args.limit} bedste er vist (se flere med --limit)."
+            if lang == "da"
+            else f"\nMore units match; the best {args.limit} are shown (see more with --limit)."
+        )
     return EXIT_OK
 
 

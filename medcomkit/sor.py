@@ -46,7 +46,7 @@ from ._lang import Bilingual, Lang
 from .identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
 from .landscape import LandscapeLookupError, fold_name, fold_names, municipalities, municipality
 from .model import Address, Organisation, OrgIdKind
-from .sor_index import NameIndex
+from .sor_index import NameIndex, NameRanks
 from .source import unreadable
 
 __all__ = [
@@ -306,7 +306,7 @@ class SorRegistry:
                 if ean and flag == wanted:
                     self._by_ean.setdefault(str(ean), []).append(str(code))
         self._names = NameIndex(table["key"].tolist())
-        self._name_keys = table["name_key"].to_numpy()
+        self._ranks = NameRanks(table["name_key"].tolist())
         self._columns = {column: table[column].to_numpy() for column in table.columns}
 
     def __len__(self) -> int:
@@ -389,15 +389,8 @@ class SorRegistry:
         key = fold_name(name)
         if not key:
             return []
-        hits = self._names.search(key.split())
-        rank = np.fromiter(
-            (0 if n == key else 1 if n.startswith(key) else 2 for n in self._name_keys[hits]),
-            dtype=np.int8,
-            count=len(hits),
-        )
-        positions = hits[np.argsort(rank, kind="stable")]
-        if limit is not None:
-            positions = positions[:limit]
+        matches = self._names.matches(key.split(), len(self.table))
+        positions = self._ranks.ranked(key, matches, limit)
         return [self._unit_at(int(p)) for p in positions]
 
     def lookup(self, query: str, *, limit: int | None = None) -> list[SorUnit]:

@@ -10,15 +10,16 @@ the same units as a substring test on every key.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-__all__ = ["NameIndex"]
+__all__ = ["NameIndex", "NameRanks"]
 
 _Positions = np.ndarray[Any, np.dtype[np.int64]]
+_Mask = np.ndarray[Any, np.dtype[np.bool_]]
 
 
 class NameIndex:
@@ -41,30 +42,61 @@ class NameIndex:
             at += len(word) + 1
         self._starts = starts
 
-    def containing(self, part: str) -> _Positions:
-        """Sorted positions of the units with a word that contains ``part`` (no spaces in it)."""
-        found: list[_Positions] = []
+    def containing(self, part: str, size: int) -> _Mask:
+        """Which of the ``size`` units have a word that contains ``part`` (no spaces in it)."""
+        mask = np.zeros(size, dtype=bool)
         text, starts = self._text, self._starts
         at = text.find(part)
         while at >= 0:
             word = bisect_right(starts, at) - 1
-            found.append(self._postings[word])
+            mask[self._postings[word]] = True
             following = word + 1
             if following == len(starts):
                 break
             at = text.find(part, starts[following])
-        if not found:
-            return np.empty(0, dtype=np.int64)
-        if len(found) == 1:
-            return found[0]
-        return np.unique(np.concatenate(found))
+        return mask
 
-    def search(self, words: Sequence[str]) -> _Positions:
-        """Sorted positions of the units whose key contains every one of ``words``."""
-        hits: _Positions | None = None
+    def matches(self, words: Sequence[str], size: int) -> _Mask:
+        """Which of the ``size`` units have a key that contains every one of ``words``."""
+        mask = np.ones(size, dtype=bool)
         for part in sorted(set(words), key=len, reverse=True):  # longest first: the fewest units
-            positions = self.containing(part)
-            hits = positions if hits is None else np.intersect1d(hits, positions, assume_unique=True)
-            if not len(hits):
+            mask &= self.containing(part, size)
+            if not mask.any():
                 break
-        return hits if hits is not None else np.empty(0, dtype=np.int64)
+        return mask
+
+    def search(self, words: Sequence[str], size: int) -> _Positions:
+        """Positions, in order, of the units whose key contains every one of ``words``."""
+        return np.flatnonzero(self.matches(words, size))
+
+
+class NameRanks:
+    """Units by whole name and by name prefix, to rank the matches of a search without looking at
+    each: a name equal to the query first, then names that start with it, then the rest."""
+
+    __slots__ = ("_exact", "_order", "_sorted")
+
+    def __init__(self, names: Sequence[str]) -> None:
+        exact: dict[str, list[int]] = {}
+        for position, name in enumerate(names):
+            exact.setdefault(name, []).append(position)
+        self._exact = {name: np.asarray(p, dtype=np.int64) for name, p in exact.items()}
+        self._order = np.asarray(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+        self._sorted = [names[p] for p in self._order]
+
+    def ranked(self, key: str, mask: _Mask, limit: int | None = None) -> _Positions:
+        """Positions of the units in ``mask``, best first (each rank in registry order)."""
+        mask = mask.copy()
+        exact = self._exact.get(key, np.empty(0, dtype=np.int64))
+        exact = exact[mask[exact]]
+        mask[exact] = False
+        low = bisect_left(self._sorted, key)
+        high = bisect_left(self._sorted, key + "\U0010ffff", low)  # every name starting with key
+        prefix = np.sort(self._order[low:high])
+        prefix = prefix[mask[prefix]]
+        mask[prefix] = False
+        found = np.concatenate((exact, prefix))
+        if limit is not None and len(found) >= limit:
+            return found[:limit]
+        rest = np.flatnonzero(mask)
+        return np.concatenate((found, rest if limit is None else rest[: limit - len(found)]))

@@ -6,11 +6,8 @@ the two needs (without the attachment bytes); the pairing itself runs afterwards
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import platform
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -23,6 +20,8 @@ from .validation import validate, validate_bytes
 from .xmlsafe import MAX_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
     from .model import AttachmentMessage, CareMessage
 
 __all__ = ["FileResult", "default_jobs", "validate_files"]
@@ -69,8 +68,11 @@ def _check(path: str, xsd_dir: Path | None, max_bytes: int, pairing: bool) -> _O
     return _Outcome(report, None, facts)
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> BaseContext:
     # Forking starts a worker without importing medcomkit again; elsewhere the platform default.
+    import multiprocessing
+    import platform
+
     linux = platform.system() == "Linux"
     return multiprocessing.get_context("fork" if linux else None)
 
@@ -94,6 +96,8 @@ def validate_files(
     if workers <= 1:
         outcomes = [check(name) for name in names]
     else:
+        from concurrent.futures import ProcessPoolExecutor  # only now: it takes a while to import
+
         chunk = max(1, len(names) // (workers * 8))
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             outcomes = list(pool.map(check, names, chunksize=chunk))

@@ -17,7 +17,7 @@ __all__ = ["native_encoding"]
 _DECLARED_1252 = re.compile(
     rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"'](?:windows-1252|cp1252)[\"']", re.IGNORECASE
 )
-_C1 = re.compile(rb"[\x80-\x9f]")
+_C1 = bytes(range(0x80, 0xA0))
 # Above this size a decoded copy costs more memory than the faster decoding is worth.
 _MAX_COPY = 4 * 1024 * 1024
 
@@ -29,7 +29,8 @@ def native_encoding(data: bytes) -> tuple[bytes, str | None]:
     match = _DECLARED_1252.match(data)
     if match is None:
         return data, None
-    if _C1.search(data, match.end()) is None:
+    # (One pass of bytes.translate in C is many times quicker than a regular expression.)
+    if data.isascii() or len(data.translate(None, _C1)) == len(data):
         return data, "iso-8859-1"
     if len(data) > _MAX_COPY:
         return data, None

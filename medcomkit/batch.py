@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["FileResult", "default_jobs", "validate_files"]
 
 _PAIRED = (Kind.XDIS91, Kind.XBIN01)
+_FILES_PER_WORKER = 4
 
 
 class FileResult(NamedTuple):
@@ -86,11 +87,13 @@ def validate_files(
 ) -> list[FileResult]:
     """Validate every file and pair XDIS91s with their XBIN01s; results in the order of ``paths``.
 
-    ``jobs`` processes share the work (default: every core); with one job, or one file, everything
-    runs in this process. The results do not depend on ``jobs``.
+    Up to ``jobs`` processes share the work (default: every core), one per four files at most;
+    with one job, or a handful of files, everything runs in this process. The results do not
+    depend on ``jobs``.
     """
     names = [str(p) for p in paths]
-    workers = min(jobs or default_jobs(), len(names))
+    # A process is worth starting for a few files at least; fewer are quicker checked here.
+    workers = min(jobs or default_jobs(), max(1, len(names) // _FILES_PER_WORKER))
     # A letter and its attachments are two files: a single file has nothing to be paired with.
     check = partial(_check, xsd_dir=xsd_dir, max_bytes=max_bytes, pairing=len(names) > 1)
     if workers <= 1:

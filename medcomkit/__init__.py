@@ -5,63 +5,186 @@ The public API is listed here; everything else is internal and may change.
 
 from __future__ import annotations
 
-from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError
-from ._lang import Bilingual
-from ._rule import Rule
-from .archive import Archive, ArchiveError, ResendPolicy, State, Status
-from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
-from .fhir.carecommunication import build_carecommunication, read_carecommunication
-from .model import (
-    Activity,
-    Address,
-    Attachment,
-    AttachmentMessage,
-    Author,
-    CareMessage,
-    CareTeam,
-    Diagnosis,
-    Envelope,
-    EpisodeOfCare,
-    EpisodeStatus,
-    LetterStatus,
-    MessageRef,
-    Organisation,
-    OrgIdKind,
-    Patient,
-    PatientTransport,
-    PersonId,
-    PersonIdKind,
-    Phone,
-    Priority,
-    Receipt,
-    ReceiptKind,
-    ReceiptLetter,
-    Referral,
-    ReferralPriority,
-    ReferralStatus,
-    Referrer,
-    RefuseReason,
-    Relation,
-    Relative,
-    TextSegment,
-    ThreadEvent,
-    VisitationNote,
-)
-from .oioxml.common import new_letter_id
-from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
-from .oioxml.xctl import build_xctl
-from .oioxml.xdis91 import build_xdis91
-from .oioxml.xref01 import build_xref01, join_referral_attachments, referral_attachments
-from .parsing import Message, parse, parse_all
-from .receipts import match_receipt, receipt_for, receipt_matches
-from .reliable import Arrival, ArrivalLog, classify_arrival
-from .report import Issue, IssueType, Kind, Report, Severity
-from .selftest import SelftestResult, run_selftest
-from .thread import Thread, forward, group_threads, reply, start_thread
-from .validation import validate, validate_bytes
-from .vans import Mailbox, MailItem, PayloadInfo, VansEnvelope, describe_payload, read_envelope, unwrap, wrap
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError
+    from ._lang import Bilingual
+    from ._rule import Rule
+    from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+    from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
+    from .fhir.carecommunication import build_carecommunication, read_carecommunication
+    from .model import (
+        Activity,
+        Address,
+        Attachment,
+        AttachmentMessage,
+        Author,
+        CareMessage,
+        CareTeam,
+        Diagnosis,
+        Envelope,
+        EpisodeOfCare,
+        EpisodeStatus,
+        LetterStatus,
+        MessageRef,
+        Organisation,
+        OrgIdKind,
+        Patient,
+        PatientTransport,
+        PersonId,
+        PersonIdKind,
+        Phone,
+        Priority,
+        Receipt,
+        ReceiptKind,
+        ReceiptLetter,
+        Referral,
+        ReferralPriority,
+        ReferralStatus,
+        Referrer,
+        RefuseReason,
+        Relation,
+        Relative,
+        TextSegment,
+        ThreadEvent,
+        VisitationNote,
+    )
+    from .oioxml.common import new_letter_id
+    from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
+    from .oioxml.xctl import build_xctl
+    from .oioxml.xdis91 import build_xdis91
+    from .oioxml.xref01 import build_xref01, join_referral_attachments, referral_attachments
+    from .parsing import Message, parse, parse_all
+    from .receipts import match_receipt, receipt_for, receipt_matches
+    from .reliable import Arrival, ArrivalLog, classify_arrival
+    from .report import Issue, IssueType, Kind, Report, Severity
+    from .selftest import SelftestResult, run_selftest
+    from .thread import Thread, forward, group_threads, reply, start_thread
+    from .validation import validate, validate_bytes
+    from .vans import (
+        Mailbox,
+        MailItem,
+        PayloadInfo,
+        VansEnvelope,
+        describe_payload,
+        read_envelope,
+        unwrap,
+        wrap,
+    )
 
 __version__ = "0.1.0"
+
+
+# Public names are imported on first use, so ``import medcomkit`` (and the command line) loads only
+# what is needed: validating one XDIS91 must not pay for the archive, the self-test or FHIR.
+_LAZY: dict[str, str] = {
+    "BuildError": "._errors",
+    "MarkupError": "._errors",
+    "MedcomkitError": "._errors",
+    "ParseError": "._errors",
+    "SourceError": "._errors",
+    "Bilingual": "._lang",
+    "Rule": "._rule",
+    "Archive": ".archive",
+    "ArchiveError": ".archive",
+    "ResendPolicy": ".archive",
+    "State": ".archive",
+    "Status": ".archive",
+    "acknowledge": ".fhir.acknowledgement",
+    "build_acknowledgement": ".fhir.acknowledgement",
+    "read_acknowledgement": ".fhir.acknowledgement",
+    "build_carecommunication": ".fhir.carecommunication",
+    "read_carecommunication": ".fhir.carecommunication",
+    "Activity": ".model",
+    "Address": ".model",
+    "Attachment": ".model",
+    "AttachmentMessage": ".model",
+    "Author": ".model",
+    "CareMessage": ".model",
+    "CareTeam": ".model",
+    "Diagnosis": ".model",
+    "Envelope": ".model",
+    "EpisodeOfCare": ".model",
+    "EpisodeStatus": ".model",
+    "LetterStatus": ".model",
+    "MessageRef": ".model",
+    "Organisation": ".model",
+    "OrgIdKind": ".model",
+    "Patient": ".model",
+    "PatientTransport": ".model",
+    "PersonId": ".model",
+    "PersonIdKind": ".model",
+    "Phone": ".model",
+    "Priority": ".model",
+    "Receipt": ".model",
+    "ReceiptKind": ".model",
+    "ReceiptLetter": ".model",
+    "Referral": ".model",
+    "ReferralPriority": ".model",
+    "ReferralStatus": ".model",
+    "Referrer": ".model",
+    "RefuseReason": ".model",
+    "Relation": ".model",
+    "Relative": ".model",
+    "TextSegment": ".model",
+    "ThreadEvent": ".model",
+    "VisitationNote": ".model",
+    "new_letter_id": ".oioxml.common",
+    "attachments_for": ".oioxml.xbin01",
+    "build_xbin01": ".oioxml.xbin01",
+    "join_attachments": ".oioxml.xbin01",
+    "build_xctl": ".oioxml.xctl",
+    "build_xdis91": ".oioxml.xdis91",
+    "build_xref01": ".oioxml.xref01",
+    "join_referral_attachments": ".oioxml.xref01",
+    "referral_attachments": ".oioxml.xref01",
+    "Message": ".parsing",
+    "parse": ".parsing",
+    "parse_all": ".parsing",
+    "match_receipt": ".receipts",
+    "receipt_for": ".receipts",
+    "receipt_matches": ".receipts",
+    "Arrival": ".reliable",
+    "ArrivalLog": ".reliable",
+    "classify_arrival": ".reliable",
+    "Issue": ".report",
+    "IssueType": ".report",
+    "Kind": ".report",
+    "Report": ".report",
+    "Severity": ".report",
+    "SelftestResult": ".selftest",
+    "run_selftest": ".selftest",
+    "Thread": ".thread",
+    "forward": ".thread",
+    "group_threads": ".thread",
+    "reply": ".thread",
+    "start_thread": ".thread",
+    "validate": ".validation",
+    "validate_bytes": ".validation",
+    "Mailbox": ".vans",
+    "MailItem": ".vans",
+    "PayloadInfo": ".vans",
+    "VansEnvelope": ".vans",
+    "describe_payload": ".vans",
+    "read_envelope": ".vans",
+    "unwrap": ".vans",
+    "wrap": ".vans",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
 
 
 def rules() -> list[Rule]:

@@ -26,6 +26,8 @@ _DANISH = {
     "invalid choice": "ugyldigt valg",
     "expected one argument": "forventer ét argument",
     "invalid int value": "ugyldigt heltal",
+    "not a whole number": "ikke et heltal",
+    "at least 1": "mindst 1",
 }
 
 
@@ -52,6 +54,16 @@ def _size(text: str) -> int:
     return value
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="medcomkit",
@@ -70,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
         "--max-size", type=_size, metavar="SIZE", help="largest input accepted (default 32M)"
     )
     validate.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in messages")
+    validate.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="validate N files at a time (default: one per core)"
+    )
 
     demo = commands.add_parser("demo", help="write example messages")
     demo_kinds = demo.add_subparsers(dest="demo", required=True, parser_class=_Parser)
@@ -147,6 +162,9 @@ def _parser() -> argparse.ArgumentParser:
         "--registry", type=Path, metavar="FILE", help="sor.csv, SorEntity CSV or SOR XML (default: demo)"
     )
     lookup.add_argument("--format", choices=("text", "json"), default="text")
+    lookup.add_argument(
+        "--limit", type=_jobs, default=20, metavar="N", help="show at most N units, best first (default 20)"
+    )
     lookup.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
 
     stats_parser = commands.add_parser("stats", help="VANS traffic statistics")
@@ -179,23 +197,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ._errors import SourceError
-    from .oioxml.link import link_reports
-    from .validation import validate
+    from .batch import validate_files
     from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
-    reports = []
+    max_bytes = args.max_size or MAX_DOCUMENT_BYTES
+    results = validate_files(args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs)
+    reports = [r.report for r in results if r.report is not None]
     unreadable = False
-    for path in args.paths:
-        try:
-            reports.append(
-                validate(path, xsd_dir=args.xsd_dir, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
-            )
-        except SourceError as error:
+    for result in results:
+        if result.error is not None:
             unreadable = True
-            print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-    reports = link_reports(reports)
+            print(f"medcomkit: {result.error.message(lang)}", file=sys.stderr)
     mask = not args.show_cpr
     if args.format == "json":
         print(json.dumps([r.to_dict(lang, mask=mask) for r in reports], ensure_ascii=False, indent=2))
@@ -315,18 +328,26 @@ def _sor(args: argparse.Namespace) -> int:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        units = registry.lookup(args.query)
+        units = registry.lookup(args.query, limit=args.limit + 1)  # one more tells whether there are more
     except SorLookupError as error:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
         if args.format == "json":
             print("[]")
         return EXIT_INVALID
+    more = len(units) > args.limit
+    units = units[: args.limit]
     if args.format == "json":
         print(json.dumps([u.to_dict() for u in units], ensure_ascii=False, indent=2))
         return EXIT_OK
     if registry.demo:
         print("Demoregister — fiktive koder\n" if lang == "da" else "Demo registry — fictitious codes\n")
     print("\n\n".join(u.to_text(lang) for u in units))
+    if more:
+        print(
+            f"\nFlere enheder passer; de {args.limit} bedste er vist (se flere med --limit)."
+            if lang == "da"
+            else f"\nMore units match; the best {args.limit} are shown (see more with --limit)."
+        )
     return EXIT_OK
 
 

@@ -46,6 +46,7 @@ from ._lang import Bilingual, Lang
 from .identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
 from .landscape import LandscapeLookupError, fold_name, fold_names, municipalities, municipality
 from .model import Address, Organisation, OrgIdKind
+from .sor_index import NameIndex, NameRanks
 from .source import unreadable
 
 __all__ = [
@@ -304,7 +305,9 @@ class SorRegistry:
             for ean, code, flag in zip(eans, codes, inherited, strict=True):
                 if ean and flag == wanted:
                     self._by_ean.setdefault(str(ean), []).append(str(code))
-        self._keys = table["key"]
+        self._names = NameIndex(table["key"].tolist())
+        self._ranks = NameRanks(table["name_key"].tolist())
+        self._columns = {column: table[column].to_numpy() for column in table.columns}
 
     def __len__(self) -> int:
         return len(self.table)
@@ -386,21 +389,20 @@ class SorRegistry:
         key = fold_name(name)
         if not key:
             return []
-        mask = np.ones(len(self.table), dtype=bool)
-        for word in key.split():
-            mask &= self._keys.str.contains(word, regex=False).to_numpy()
-        hits = self.table[mask]
-        names = hits["name_key"]
-        rank = np.where(names == key, 0, np.where(names.str.startswith(key), 1, 2))
-        order = np.argsort(rank, kind="stable")
-        codes = hits.index.to_numpy()[order]
-        if limit is not None:
-            codes = codes[:limit]
-        return [self._unit_at(int(self._positions[c])) for c in codes]
+        matches = self._names.matches(key.split(), len(self.table))
+        positions = self._ranks.ranked(key, matches, limit)
+        return [self._unit_at(int(p)) for p in positions]
 
-    def lookup(self, query: str) -> list[SorUnit]:
+    def lookup(self, query: str, *, limit: int | None = None) -> list[SorUnit]:
         """Whatever ``query`` is: a location number (13 digits), a SOR code (11 or more digits), a
-        municipality code (3–4 digits) or a name. Raises :class:`SorLookupError` when nothing matches."""
+        municipality code (3–4 digits) or a name. Raises :class:`SorLookupError` when nothing matches.
+
+        Names are ranked as :meth:`search` ranks them; ``limit`` keeps the first that many units.
+        """
+        found = self._lookup(query, limit)
+        return found if limit is None else found[:limit]
+
+    def _lookup(self, query: str, limit: int | None) -> list[SorUnit]:
         text = query.strip()
         digits = text.replace(" ", "")
         if digits.isdigit():
@@ -428,7 +430,7 @@ class SorRegistry:
                     "nor a municipality code (3 digits).",
                 ),
             )
-        found = self.search(text)
+        found = self.search(text, limit=limit)
         if not found:
             raise SorLookupError(
                 "sor.no-match",
@@ -582,7 +584,8 @@ class SorRegistry:
         )
 
     def _unit_at(self, position: int) -> SorUnit:
-        row = self.table.iloc[position]
+        # Read from the column arrays: building a row with iloc costs far more than the unit itself.
+        row = {column: values[position] for column, values in self._columns.items()}
 
         def text(column: str) -> str | None:
             value = row[column]

@@ -9,6 +9,7 @@ from ._errors import ParseError, SourceError
 from ._lang import Bilingual
 from ._rule import issue_for_error, rule
 from .oioxml._xml import line_of
+from .oioxml.elide import elide_payloads
 from .oioxml.validate import validate_emessage
 from .report import IssueType, Kind, Report, Severity
 from .sniff import FHIR_NS, VANS_NS, xml_kind
@@ -62,14 +63,24 @@ def validate_bytes(
 
         kind, issues = validate_fhir(data, max_bytes=max_bytes)
         return Report(kind, tuple(issues), path)
+    # A large XBIN01's attachments are examined in place, not parsed (see oioxml/elide.py).
+    elided = elide_payloads(data) if xsd_dir is None else None
     try:
-        document = parse_xml(data, max_bytes=max_bytes)
+        if elided is None:
+            document = parse_xml(data, max_bytes=max_bytes)
+        else:
+            document = parse_xml(elided.data, max_bytes=max_bytes, size=len(data))
+            if not document.root.tag.endswith("}Emessage"):  # only an Emessage's checks know
+                document, elided = parse_xml(data, max_bytes=max_bytes), None
     except ParseError as error:
         return Report(Kind.UNKNOWN, (issue_for_error(error),), path)
     root = document.root
     if root.tag.endswith("}Emessage"):  # OIOXML, by far the most common: checked first
         directory = Path(xsd_dir) if xsd_dir is not None else None
-        kind, issues = validate_emessage(document, data, xsd_dir=directory)
+        if elided is not None:
+            kind, issues = validate_emessage(document, elided.data, payloads=elided.facts)
+        else:
+            kind, issues = validate_emessage(document, data, xsd_dir=directory)
         return Report(kind, tuple(issues), path)
     if root.tag.startswith(_FHIR_PREFIX):
         from .fhir.validate import validate_fhir_xml

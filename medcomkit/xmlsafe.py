@@ -16,6 +16,7 @@ from ._errors import ParseError, SourceError
 from ._lang import Bilingual
 from ._rule import rule
 from ._search import contains
+from ._transcode import native_encoding
 from .report import IssueType, Severity
 
 __all__ = [
@@ -163,6 +164,10 @@ def _parser(huge: bool, encoding: str | None = None) -> etree.XMLParser:
 
 _PARSERS = {False: _parser(False), True: _parser(True)}
 _UTF8_PARSERS = {False: _parser(False, "utf-8"), True: _parser(True, "utf-8")}
+_NATIVE_PARSERS = {
+    "iso-8859-1": {False: _parser(False, "iso-8859-1"), True: _parser(True, "iso-8859-1")},
+    "utf-8": _UTF8_PARSERS,
+}
 
 _NOTHING = Bilingual("", "")
 
@@ -188,7 +193,9 @@ def _not_xml(data: bytes) -> ParseError:
     return ParseError(NOT_XML.id, NOT_XML.text.format(what=what))
 
 
-def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool = False) -> XmlDocument:
+def parse_xml(
+    data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool = False, size: int | None = None
+) -> XmlDocument:
     """Parse bytes safely.
 
     Raises :class:`ParseError` (code = the rule id) for anything that is not a safe, well-formed
@@ -205,13 +212,17 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
             raise _not_xml(body)
     # The declared encoding only matters when there are non-ASCII bytes to interpret.
     declared = declared_encoding(data) if not data.isascii() else None
-    huge = len(data) > _HUGE_TEXT
+    # ``size``: of the document the bytes stand for, when they are shortened (see oioxml/elide.py).
+    huge = (len(data) if size is None else size) > _HUGE_TEXT
     mojibake = None
     if declared in _LATIN1_FAMILY:
         mojibake = _utf8_sample(data)
     parsers = _UTF8_PARSERS if (repair and mojibake) else _PARSERS
+    source, native = native_encoding(data) if parsers is _PARSERS else (data, None)
+    if native is not None:  # windows-1252 read by libxml2 itself instead of through iconv
+        parsers = _NATIVE_PARSERS[native]
     try:
-        root = etree.fromstring(data, parsers[huge])
+        root = etree.fromstring(source, parsers[huge])
     except etree.XMLSyntaxError as error:
         raise _syntax_error(error, declared or declared_encoding(data), data) from None
     except (ValueError, LookupError) as error:  # e.g. an encoding name libxml2 does not know

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from medcomkit.demo import write_demo_km
 
 CHILD = """
@@ -34,3 +36,41 @@ def test_public_api_is_curated() -> None:
     assert sorted(medcomkit.__all__) == medcomkit.__all__
     for name in medcomkit.__all__:
         assert hasattr(medcomkit, name), name
+
+
+def test_import_medcomkit_loads_no_feature_module_until_a_name_is_used() -> None:
+    code = (
+        "import sys, medcomkit\n"
+        "before = sorted(m for m in sys.modules if m.startswith('medcomkit'))\n"
+        "medcomkit.Archive\n"
+        "print(before, 'medcomkit.archive' in sys.modules)\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "['medcomkit'] True"
+
+
+def test_every_public_name_resolves() -> None:
+    import medcomkit
+
+    assert set(dir(medcomkit)) >= set(medcomkit.__all__)
+    for name in medcomkit.__all__:
+        assert getattr(medcomkit, name) is not None, name
+    with pytest.raises(AttributeError):
+        medcomkit.no_such_name  # noqa: B018
+
+
+def test_validating_one_xdis91_loads_only_the_validation_modules(tmp_path: Path) -> None:
+    xdis91 = next(p for p in write_demo_km(tmp_path) if p.name == "km-xdis91.xml")
+    code = (
+        "import sys\n"
+        "from medcomkit.cli import main\n"
+        "main(['validate', sys.argv[1]])\n"
+        "unused = ('medcomkit.archive', 'medcomkit.selftest', 'medcomkit.vans', 'medcomkit.fhir',\n"
+        "          'medcomkit.model', 'medcomkit.parsing', 'medcomkit.convert', 'medcomkit.sor')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(unused)), file=sys.stderr)\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code, str(xdis91)], capture_output=True, text=True, check=False, timeout=60
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stderr.strip().splitlines()[-1] == "[]"

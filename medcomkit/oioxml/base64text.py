@@ -15,7 +15,7 @@ import base64
 import binascii
 from typing import NamedTuple
 
-__all__ = ["Base64Facts", "base64_facts", "base64_problem"]
+__all__ = ["Base64Facts", "base64_facts", "base64_problem", "base64_span_facts"]
 
 _ALPHABET = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 # The whitespace XML text can hold (other ASCII control characters are not allowed in XML 1.0).
@@ -67,3 +67,43 @@ def base64_problem(text: str) -> str:
     except (binascii.Error, ValueError) as error:
         return str(error)
     return "invalid padding or characters"
+
+
+_CHUNK = 1 << 20  # bytes examined at a time, so a large attachment is never copied whole
+
+
+def base64_span_facts(data: bytes, start: int, end: int) -> Base64Facts | None:
+    """:func:`base64_facts` of ``data[start:end]`` read as ASCII, without copying it whole.
+
+    ``None`` when the span is not valid base64, or holds other than ASCII (which the strict
+    decoder would have to judge on the decoded text).
+    """
+    characters = 0
+    for at in range(start, end, _CHUNK):
+        chunk = data[at : min(at + _CHUNK, end)]
+        if not chunk.isascii():
+            return None
+        others = chunk.translate(None, _ALPHABET + b"=")
+        if others.translate(None, _SPACE):
+            return None
+        characters += len(chunk) - len(others)
+    last = end  # just after the last character that is neither whitespace nor padding
+    while last > start:
+        tail = data[max(start, last - _CHUNK) : last]
+        kept = tail.rstrip(_SPACE + b"=")
+        last -= len(tail) - len(kept)
+        if kept:
+            break
+    if data.find(b"=", start, last) >= 0:  # padding only at the end
+        return None
+    padding = data.count(b"=", last, end)
+    body = characters - padding
+    rest = body % 4
+    if not (padding == _PADDING[rest] or (rest == 0 and body)):
+        return None
+    head = b""
+    at = start
+    while len(head) < min(_HEAD, characters) and at < end:
+        head += data[at : min(at + 64, end)].translate(None, _SPACE)
+        at += 64
+    return Base64Facts(body // 4 * 3 + _REST_BYTES[rest], binascii.a2b_base64(head[:_HEAD]))

@@ -9,7 +9,7 @@ matter. Rules that merely explain a schema error are applied by the schema trans
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import cast
@@ -31,9 +31,9 @@ from ..identifiers import (
 from ..report import Issue, Kind
 from . import rules as r
 from ._xml import line_of
-from .base64text import base64_facts, base64_problem
-from .codes import EXPECTED_OBJECT_CODE
+from .base64text import Base64Facts, base64_facts, base64_problem
 from .namespaces import LetterVersion
+from .object_codes import EXPECTED_OBJECT_CODE
 
 __all__ = ["Checker", "check_escaped_markup", "explain_html", "formatted_length", "sniff_file_type"]
 
@@ -154,11 +154,12 @@ _FILTERS: dict[Kind, tuple[str, ...]] = {
 class Checker:
     """Business-rule issues for one Emessage."""
 
-    __slots__ = ("_clark_prefix", "data", "issues", "ns")
+    __slots__ = ("_clark_prefix", "data", "issues", "ns", "payloads")
 
-    def __init__(self, ns: str, data: bytes) -> None:
+    def __init__(self, ns: str, data: bytes, payloads: Mapping[str, Base64Facts] | None = None) -> None:
         self.ns = ns
         self.data = data
+        self.payloads = payloads  # attachment texts set aside before parsing, by their marker
         self.issues: list[Issue] = []
         self._clark_prefix = f"{{{ns}}}"
 
@@ -287,7 +288,9 @@ class Checker:
         if payload is None:
             return 0
         text = payload.text or ""
-        facts = base64_facts(text)
+        facts = self.payloads.get(text) if self.payloads else None
+        if facts is None:
+            facts = base64_facts(text)
         if facts is None:
             self.add(r.BASE64, payload, detail=base64_problem(text))
             return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from ..model import EpisodeStatus, LetterStatus, Priority, ReceiptKind, RefuseReason
+from .object_codes import EXPECTED_OBJECT_CODE
 
 __all__ = [
     "EPISODE_STATUS",
@@ -39,18 +40,6 @@ RECEIPT_LETTERS: dict[ReceiptKind, tuple[str, str]] = {
     ReceiptKind.TRANSIENT: ("NegativeReceipt", "XC0230Q"),  # OIOXML has no "try again later"
     ReceiptKind.POSITIVE: ("PositiveReceipt", "XC0330Q"),
 }
-
-# MedCom's pairing of file type and ObjectCode (conversion use cases §4.6.2, OS2korrespondance).
-EXPECTED_OBJECT_CODE: dict[str, str] = {
-    "pdf": "vektor_grafik",
-    **dict.fromkeys(("gif", "jpeg", "png", "tiff", "bmp", "pcx", "dcm"), "billede"),
-    **dict.fromkeys(("txt", "rtf", "doc", "xls", "wpd"), "tekstfil"),
-    "scp": "biosignaler",
-    **dict.fromkeys(("mpg", "wav", "avi", "mid", "rmi", "inh", "bin"), "multimedie"),
-    **dict.fromkeys(("exe", "com"), "program"),
-    **dict.fromkeys(("zip", "plo", "fnx"), "proprietaert_indhold"),
-}
-
 
 K = TypeVar("K")
 V = TypeVar("V")

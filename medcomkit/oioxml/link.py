@@ -7,15 +7,19 @@ and hyphens ignored.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from .._errors import MedcomkitError
 from .._rule import rule
-from ..model import AttachmentMessage, CareMessage
 from ..report import Issue, IssueType, Kind, Report, Severity
-from .xbin01 import object_key
 
-__all__ = ["attachment_link_issues", "link_reports"]
+if TYPE_CHECKING:  # the model is imported only when there is something to pair
+    from ..model import AttachmentMessage, CareMessage
+
+__all__ = ["attachment_link_issues", "link_facts", "link_reports"]
 
 MISSING = rule(
     "oioxml.attachment-missing",
@@ -49,6 +53,8 @@ PARTIES = rule(
 
 def attachment_link_issues(message: CareMessage, binary: AttachmentMessage) -> list[Issue]:
     """Issues about how ``binary`` fits the attachments ``message`` refers to."""
+    from .xbin01 import object_key
+
     issues: list[Issue] = []
     objects = {object_key(a.identifier): a for a in binary.attachments}
     referenced = set()
@@ -96,33 +102,76 @@ def attachment_link_issues(message: CareMessage, binary: AttachmentMessage) -> l
     return issues
 
 
-def _belongs(message: CareMessage, binary: AttachmentMessage) -> bool:
-    ours = {object_key(a.identifier) for a in message.attachments if a.identifier}
-    theirs = {object_key(a.identifier) for a in binary.attachments if a.identifier}
-    return bool(ours & theirs)
+def _parties(message: CareMessage | AttachmentMessage) -> tuple[str | None, str | None, str | None]:
+    patient = message.patient.identifier.value if message.patient is not None else "-"
+    return message.sender.ean, message.receiver.ean, patient
 
 
-def link_reports(reports: list[Report]) -> list[Report]:
-    """Add link issues to XDIS91 reports whose XBIN01 was validated alongside (by shared ids)."""
+def link_facts(data: bytes) -> CareMessage | AttachmentMessage | None:
+    """What pairing needs of an XDIS91 or XBIN01 given as bytes, or ``None`` for anything else.
+
+    An XBIN01's attachment bytes are left out (their size is kept), so the facts are small enough
+    to hand from one process to another.
+    """
+    from ..model import AttachmentMessage, CareMessage
     from ..parsing import parse
 
-    def load(report: Report) -> object | None:
-        if report.path is None or report.kind not in (Kind.XDIS91, Kind.XBIN01):
-            return None
-        try:
-            return parse(report.path)
-        except (MedcomkitError, OSError):
-            return None
+    try:
+        message = parse(data)
+    except (MedcomkitError, OSError):
+        return None
+    if isinstance(message, AttachmentMessage):
+        attachments = tuple(
+            replace(a, data=None, size=len(a.data)) if a.data is not None else a for a in message.attachments
+        )
+        return replace(message, attachments=attachments)
+    return message if isinstance(message, CareMessage) else None
 
-    parsed = [load(r) for r in reports]
-    binaries = [p for p in parsed if isinstance(p, AttachmentMessage)]
+
+def link_reports(
+    reports: list[Report], messages: Sequence[CareMessage | AttachmentMessage | None] | None = None
+) -> list[Report]:
+    """Add link issues to XDIS91 reports whose XBIN01 was validated alongside (by shared ids).
+
+    ``messages`` are the :func:`link_facts` of each report's input, when the caller has them;
+    otherwise each XDIS91 and XBIN01 is read again from its path. Binaries are found through a
+    dictionary of their ObjectIdentifiers, so the time grows with the number of files, not its
+    square. Where several binaries share an id with a letter, those with the letter's sender,
+    receiver and patient are its own; only when none is, all of them are compared.
+    """
+    from ..model import AttachmentMessage, CareMessage
+    from .xbin01 import object_key
+
+    if messages is None:
+        messages = [_load(r) for r in reports]
+    binaries: dict[str, list[int]] = {}  # object key -> positions of the binaries holding it
+    for position, message in enumerate(messages):
+        if isinstance(message, AttachmentMessage):
+            for key in {object_key(a.identifier) for a in message.attachments if a.identifier}:
+                binaries.setdefault(key, []).append(position)
     if not binaries:
         return reports
     linked = []
-    for report, message in zip(reports, parsed, strict=True):
+    for report, message in zip(reports, messages, strict=True):
         if isinstance(message, CareMessage):
-            extra = [i for b in binaries if _belongs(message, b) for i in attachment_link_issues(message, b)]
+            keys = {object_key(a.identifier) for a in message.attachments if a.identifier}
+            found = sorted({p for key in keys for p in binaries.get(key, ())})  # in input order
+            candidates = [cast(AttachmentMessage, messages[p]) for p in found]
+            if len(candidates) > 1:
+                own = [b for b in candidates if _parties(b) == _parties(message)]
+                candidates = own or candidates
+            extra = [i for b in candidates for i in attachment_link_issues(message, b)]
             if extra:
                 report = replace(report, issues=report.issues + tuple(extra))
         linked.append(report)
     return linked
+
+
+def _load(report: Report) -> CareMessage | AttachmentMessage | None:
+    if report.path is None or report.kind not in (Kind.XDIS91, Kind.XBIN01):
+        return None
+    try:
+        data = Path(report.path).read_bytes()
+    except OSError:
+        return None
+    return link_facts(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from lxml import etree
@@ -10,6 +11,7 @@ from .._lang import Bilingual
 from .._rule import rule
 from ..report import Issue, IssueType, Kind, Severity, raise_for_errors
 from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
+from .base64text import Base64Facts
 from .checks import Checker
 from .namespaces import KIND_BY_LETTER, NAMESPACES, VERSIONS, version
 from .rules import LETTER_UNSUPPORTED, NAMESPACE_UNKNOWN
@@ -27,9 +29,17 @@ SCHEMA_NOT_FOUND = rule(
 
 
 def validate_emessage(
-    document: XmlDocument, data: bytes, *, xsd_dir: Path | None = None
+    document: XmlDocument,
+    data: bytes,
+    *,
+    xsd_dir: Path | None = None,
+    payloads: Mapping[str, Base64Facts] | None = None,
 ) -> tuple[Kind, list[Issue]]:
-    """Validate an ``Emessage`` document; returns its kind and every issue, sorted by line."""
+    """Validate an ``Emessage`` document; returns its kind and every issue, sorted by line.
+
+    ``payloads``: the facts of attachment texts that were set aside before parsing (see
+    :mod:`medcomkit.oioxml.elide`), by the marker text that stands for each in the document.
+    """
     root = document.root
     tag = root.tag
     namespace = tag[1:].partition("}")[0] if tag[:1] == "{" else ""
@@ -45,7 +55,7 @@ def validate_emessage(
         elif not name.endswith("Local_Elements"):
             letters.append((child, name))
     kind = KIND_BY_LETTER.get(letters[0][1], Kind.UNKNOWN) if letters else Kind.UNKNOWN
-    checker = Checker(namespace, data)
+    checker = Checker(namespace, data, payloads)
     if document.mojibake:
         checker.add(
             ENCODING_MISMATCH,

@@ -43,11 +43,8 @@ def _build(site_dir: Path, *args: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's site, built once with `mkdocs build --strict` into a temporary folder."""
-    require_site_vendor()
-    site_dir = tmp_path_factory.mktemp("site")
-    return _build(site_dir, "--site-dir", str(site_dir))
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,6 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import nbformat
@@ -27,6 +26,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "medcomkit"
 CACHE_DIR = ROOT / ".cache" / "executed-notebooks"
+KEEP = 40  # cached runs kept: every guide, a few times over
 CELL_TIMEOUT = 120  # seconds; a cell that hangs fails the build instead of stalling it
 KERNEL = "python3"
 # Set (to anything but "" or "0") by `make docs-fast` and `make serve`.
@@ -115,6 +115,7 @@ def executed(
         return with_outputs_of(nb, nbformat.read(cached, as_version=4)), True
     run = execute(path, timeout=timeout)
     _write_atomically(cached, run)
+    prune(CACHE_DIR)
     return run, False
 
 
@@ -130,9 +131,8 @@ def _write_atomically(target: Path, nb: nbformat.NotebookNode) -> None:
         raise
 
 
-def prune_cache(keep: Iterable[Path]) -> None:
-    """Forget cached runs other than ``keep`` (older versions of the guides)."""
-    wanted = {p.resolve() for p in keep}
-    for path in CACHE_DIR.glob("*.ipynb"):
-        if path.resolve() not in wanted:
-            path.unlink(missing_ok=True)
+def prune(cache_dir: Path, keep: int = KEEP) -> None:
+    """Forget all but the ``keep`` most recently written files of a cache folder."""
+    files = sorted(cache_dir.glob("*.*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in files[keep:]:
+        path.unlink(missing_ok=True)

@@ -50,6 +50,8 @@ from tools.executed import NotebookFailed, executed, package_digest, reuse_reque
 log = logging.getLogger("mkdocs.hooks.medcomkit")
 
 SLIDES_DIR = "slides"
+# Decks rendered from the same executed notebook by the same code are copied, not rendered again.
+DECK_CACHE = _ROOT / ".cache" / "decks"
 JOBS = 2  # notebooks executed at once (each in its own kernel process)
 
 # nbconvert's markdown_mistune.block_mermaidjs (the source arrives HTML-escaped, once).
@@ -234,7 +236,17 @@ def on_post_build(config: MkDocsConfig) -> None:
         for src_uri, (source, nb) in sorted(_state["executed"].items()):
             name = slides.deck_title(source, nb)
             decks.append(
-                (slides.render_deck(nb, deck_name(src_uri), out, deck_title=name, mermaid_url=mermaid), name)
+                (
+                    slides.render_deck(
+                        nb,
+                        deck_name(src_uri),
+                        out,
+                        deck_title=name,
+                        mermaid_url=mermaid,
+                        cache_dir=DECK_CACHE,
+                    ),
+                    name,
+                )
             )
         slides.write_index(out, decks, site_link="../index.html")
     finally:

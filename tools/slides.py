@@ -21,6 +21,8 @@ from __future__ import annotations
 import argparse
 import base64
 import copy
+import functools
+import hashlib
 import html
 import re
 import shutil
@@ -34,7 +36,7 @@ import nbformat
 from nbconvert.exporters import SlidesExporter
 from traitlets.config import Config
 
-from tools.executed import CELL_TIMEOUT, NotebookFailed, executed
+from tools.executed import CELL_TIMEOUT, NotebookFailed, executed, prune
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = Path(__file__).resolve().parent / "slides_template"
@@ -314,7 +316,9 @@ def slide_count(nb: nbformat.NotebookNode) -> int:
     return 1 + sum(t in _STARTS_SUBSLIDE for t in types[visible[0] + 1 :])
 
 
+@functools.cache
 def _exporter() -> SlidesExporter:
+    """One exporter for every deck: it compiles its templates once."""
     c = Config()
     # Paths relative to the deck: the assets sit beside it (see copy_vendor).
     c.SlidesExporter.reveal_url_prefix = "reveal.js"
@@ -338,8 +342,19 @@ def render_deck(
     *,
     deck_title: str,
     mermaid_url: str = "mermaid.min.js",
+    cache_dir: Path | None = None,
 ) -> Path:
-    """Write the deck of the executed notebook ``nb`` as ``out_dir/<name>.slides.html``."""
+    """Write the deck of the executed notebook ``nb`` as ``out_dir/<name>.slides.html``.
+
+    With ``cache_dir``, a deck rendered before from the same executed notebook (outputs
+    included) by the same code and template is copied instead of rendered again.
+    """
+    deck = out_dir / f"{name}.slides.html"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cached = cache_dir / f"{_deck_key(nb, name, deck_title, mermaid_url)}.html" if cache_dir else None
+    if cached and cached.is_file():
+        shutil.copyfile(cached, deck)
+        return deck
     nb = for_slides(nb)
     nb.metadata["title"] = deck_title
     resources = {
@@ -349,10 +364,21 @@ def render_deck(
         "medcomkit": {"mermaid_js_url": mermaid_url},
     }
     body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    deck = out_dir / f"{name}.slides.html"
     deck.write_text(body, encoding="utf-8")
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(deck, cached)
+        prune(cached.parent)
     return deck
+
+
+def _deck_key(nb: nbformat.NotebookNode, *parts: str) -> str:
+    digest = hashlib.sha256(nbformat.writes(nb).encode())
+    for part in parts:
+        digest.update(b"\0" + part.encode())
+    for source in sorted([Path(__file__), *TEMPLATES.rglob("*.*")]):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
 
 
 def build_deck(notebook: Path, out_dir: Path, *, timeout: int = CELL_TIMEOUT) -> tuple[Path, str]:

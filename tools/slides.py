@@ -441,6 +441,7 @@ def write_index(out_dir: Path, decks: Iterable[tuple[Path, str]], *, site_link: 
     page.write_text(
         '<!DOCTYPE html>\n<html lang="da">\n<head>\n  <meta charset="utf-8">\n'
         '  <meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '  <link rel="icon" href="data:,">\n'
         f"  <title>medcomkit – miniguides som slides</title>\n  <style>{_INDEX_STYLE}  </style>\n</head>\n"
         "<body>\n  <header>\n    <h1>Miniguides som slides</h1>\n"
         "    <p>Piletasterne bladrer, <kbd>s</kbd> åbner talernoter, <kbd>f</kbd> fylder skærmen.</p>\n"

@@ -165,6 +165,11 @@ _MEASURE = """async (i) => {
     title: title ? title.textContent.replace('¶', '').trim() : '',
     bottom: (box.bottom - area.top) / scale,
     right: (box.right - area.left) / scale,
+    overflowing: [...slide.querySelectorAll('*')]
+      .filter(el => el.getBoundingClientRect().right > area.right + scale
+                    && getComputedStyle(el).visibility !== 'hidden'
+                    && !el.closest('.jp-OutputArea-output, .jp-InputArea-editor, aside.notes'))
+      .map(el => el.tagName + ' ' + el.textContent.trim().slice(0, 40)).slice(0, 3),
     clipped: clipped,
     notes: Reveal.getSlideNotes(slide) || '',
     number: (document.querySelector('.reveal .slide-number') || {}).textContent || '',
@@ -206,8 +211,8 @@ def misfits(slides: list[dict[str, Any]]) -> list[str]:
         where = f"slide {i} ({slide['title'] or 'no heading'})"
         if slide["bottom"] > SLIDE_HEIGHT + 1:
             problems.append(f"{where} is {slide['bottom']:.0f} px tall, over {SLIDE_HEIGHT}")
-        if slide["right"] > SLIDE_WIDTH + 1:
-            problems.append(f"{where} is {slide['right']:.0f} px wide, over {SLIDE_WIDTH}")
+        if slide["right"] > SLIDE_WIDTH + 1 or slide["overflowing"]:
+            problems.append(f"{where} is wider than {SLIDE_WIDTH} px: {slide['overflowing']}")
         problems += [f"{where}: diagram label cut off: {label!r}" for label in slide["clipped"]]
     return problems
 

@@ -153,11 +153,13 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(line) // width)) for line in text.splitlines()) if text.strip() else 0
 
 
+_MERMAID = re.compile(r'```mermaid.*?```|<pre class="mermaid">.*?</pre>', re.DOTALL)
+
+
 def _markdown_height(source: str) -> int:
-    if "mermaid" in source:
-        return MERMAID + _markdown_height(
-            re.sub(r"(?s)```mermaid.*?```|<pre class=\"mermaid\">.*?</pre>", "", source)
-        )
+    diagrams = len(_MERMAID.findall(source))
+    if diagrams:
+        return diagrams * MERMAID + _markdown_height(_MERMAID.sub("", source))
     height = 0
     for block in re.split(r"\n\s*\n", source.strip()):
         if not block.strip():
@@ -197,13 +199,8 @@ def _output_height(output: nbformat.NotebookNode) -> int:
     if "text/html" in data:
         markup = "".join(data["text/html"])
         rows = markup.count("<tr")
-        return (
-            min(
-                OUTPUT_MAX,
-                (rows * TABLE_ROW if rows else _lines(re.sub("<[^>]+>", "", markup), TEXT_CHARS) * TEXT_LINE),
-            )
-            + BLOCK_GAP
-        )
+        height = rows * TABLE_ROW if rows else _lines(re.sub("<[^>]+>", "", markup), TEXT_CHARS) * TEXT_LINE
+        return min(OUTPUT_MAX, height) + BLOCK_GAP
     if "text/markdown" in data:
         return min(OUTPUT_MAX, _markdown_height("".join(data["text/markdown"])))
     if "text/plain" in data:

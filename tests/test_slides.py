@@ -103,6 +103,25 @@ def test_a_slide_too_tall_continues_below_with_its_heading() -> None:
     assert [c.source for c in deck.cells if c.cell_type == "code"] == [f"print({i})" for i in range(8)]
 
 
+def test_frames_pictures_and_folded_blocks_count_as_a_full_output_box() -> None:
+    cells = [("markdown", "## Rapporten"), ("code", "vis_rapport()"), ("code", "vis_xml()")]
+    nb = _with_types(notebook(*cells), "slide", "-", "-")
+    nb.cells[1].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": '<iframe srcdoc="…" height="600"></iframe>'}
+        )
+    ]
+    nb.cells[2].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": "<details><summary>XML</summary>…</details>"}
+        )
+    ]
+
+    deck = for_slides(nb)
+
+    assert [slide_type(c) for c in deck.cells].count("subslide") == 1, "one box per slide"
+
+
 def test_a_tall_markdown_cell_is_split_between_paragraphs_never_inside_a_fence() -> None:
     fence = "```mermaid\nflowchart LR\n  A --> B\n\n  B --> C\n```"
     paragraphs = [f"Afsnit {i}: " + "ord " * 60 for i in range(12)]

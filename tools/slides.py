@@ -153,6 +153,7 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-len(line) // width)) for line in text.splitlines()) if text.strip() else 0
 
 
+_EMBEDDED = re.compile(r"<(?:iframe|img|svg|video|details|object|embed)\b", re.IGNORECASE)
 _MERMAID = re.compile(r'```mermaid.*?```|<pre class="mermaid">.*?</pre>', re.DOTALL)
 
 
@@ -189,6 +190,8 @@ def _output_height(output: nbformat.NotebookNode) -> int:
     if output.output_type == "error":
         return OUTPUT_MAX
     data = output.get("data", {})
+    if {"image/svg+xml", "image/jpeg", "image/gif"} & set(data) and "image/png" not in data:
+        return IMAGE_MAX
     if "image/png" in data:
         meta = output.get("metadata", {}).get("image/png", {})
         size = (meta.get("width"), meta.get("height")) if "height" in meta else _png_size(data["image/png"])
@@ -198,6 +201,8 @@ def _output_height(output: nbformat.NotebookNode) -> int:
         return IMAGE_MAX
     if "text/html" in data:
         markup = "".join(data["text/html"])
+        if _EMBEDDED.search(markup):  # a frame, picture or folded block: as tall as its box allows
+            return OUTPUT_MAX + BLOCK_GAP
         rows = markup.count("<tr")
         height = rows * TABLE_ROW if rows else _lines(re.sub("<[^>]+>", "", markup), TEXT_CHARS) * TEXT_LINE
         return min(OUTPUT_MAX, height) + BLOCK_GAP

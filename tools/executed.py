@@ -91,8 +91,14 @@ def _describe_failure(path: Path, nb: nbformat.NotebookNode, exc: CellExecutionE
 
 
 def with_outputs_of(nb: nbformat.NotebookNode, run: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy of ``nb`` (current prose) with the outputs of ``run`` (same code cells, in order)."""
+    """A copy of ``nb`` (current prose) with the outputs of ``run`` (same code cells, in order).
+
+    Nothing else of the run is kept (cell timings, for one), so two runs with the same outputs
+    give the same bytes and the renderers' caches can tell that nothing changed.
+    """
     nb = copy.deepcopy(nb)
+    if "language_info" in run.metadata:
+        nb.metadata["language_info"] = copy.deepcopy(run.metadata["language_info"])
     ran = iter(cell for cell in run.cells if cell.cell_type == "code")
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -113,7 +119,7 @@ def executed(
     cached = CACHE_DIR / f"{cache_key(nb, library or package_digest())}.ipynb"
     if reuse and cached.is_file():
         return with_outputs_of(nb, nbformat.read(cached, as_version=4)), True
-    run = execute(path, timeout=timeout)
+    run = with_outputs_of(nb, execute(path, timeout=timeout))
     _write_atomically(cached, run)
     prune(CACHE_DIR)
     return run, False

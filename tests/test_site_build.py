@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -99,6 +100,22 @@ def test_every_miniguide_links_to_its_deck_and_publishes_its_source(built_site: 
         assert (built_site / "slides" / f"{source.stem}.slides.html").is_file()
         published = nbformat.read(built_site / "miniguider" / source.name, as_version=4)
         assert published == read_notebook(source), "the notebook as written, without outputs"
+
+
+@pytest.mark.parametrize("path", sorted(MINIGUIDES))
+def test_no_tagged_cell_shows_its_code_on_the_page(built_site: Path, path: str) -> None:
+    """Every code cell shown on a page carries its source for the copy button; none is tagged."""
+    page = (built_site / path).read_text(encoding="utf-8")
+    shown = {
+        unescape(code) for code in re.findall(r'class="clipboard-copy-txt"[^>]*>(.*?)</div>', page, re.S)
+    }
+    assert shown, "no code cells found on the page"
+    tagged = [
+        cell.source
+        for cell in read_notebook(MINIGUIDES[path]).cells
+        if cell.cell_type == "code" and {"hide", "hide-input"} & set(cell.metadata.get("tags", []))
+    ]
+    assert not [source for source in tagged if source.strip() in {code.strip() for code in shown}]
 
 
 # --- tags, on a small site of its own ------------------------------------------------------------

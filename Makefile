@@ -88,4 +88,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) site build $(DOCS_VENDOR) test-artifacts *.egg-info .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site build .cache $(DOCS_VENDOR) test-artifacts *.egg-info .mypy_cache .ruff_cache .hypothesis

@@ -124,6 +124,7 @@ def test_a_miniguide_opens_its_deck(browser: Browser, base_urls: dict[str, str],
     path = next(iter(MINIGUIDES))
     page, watch = open_page(browser, base_urls[mode] + path)
     try:
+        page.wait_for_load_state("networkidle")  # leaving earlier would abort the search index load
         page.locator(".medcomkit-deck a").click()
         page.wait_for_function("window.Reveal && window.Reveal.isReady()", timeout=SETTLE_MS)
         assert page.url.endswith(f"slides/{MINIGUIDES[path].stem}.slides.html") or "#/" in page.url
@@ -144,6 +145,7 @@ def test_the_404_page_works_from_the_file_system(browser: Browser, site: Path) -
         local = [url for url in links if url.startswith("file:")]
         assert local, "no navigation on the 404 page"
         assert all(Path(url.split("#")[0].removeprefix("file://")).is_file() for url in local), local
+        page.wait_for_load_state("networkidle")
         page.locator("a.md-tabs__link:visible").first.click()
         page.wait_for_selector("article h1")
         assert page.url.endswith("index.html")

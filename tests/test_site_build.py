@@ -5,6 +5,7 @@ The browser tests (test_site_browser.py, test_slides.py) look at the same site i
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from html import unescape
@@ -121,6 +122,12 @@ def test_no_tagged_cell_shows_its_code_on_the_page(built_site: Path, path: str) 
 # --- tags, on a small site of its own ------------------------------------------------------------
 
 
+# A one-pixel PNG.
+DOT = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+)
+
+
 def _tagged_guide(*, failing_hidden: bool = False) -> nbformat.NotebookNode:
     guide = notebook(
         ("markdown", "# Mærkede celler"),
@@ -129,6 +136,7 @@ def _tagged_guide(*, failing_hidden: bool = False) -> nbformat.NotebookNode:
         ("code", "print('synlig', skjult_tal + 1)"),
         ("code", "print('KUN' + 'UDDATA')"),
         ("markdown", "## Øvrige æbler på én side"),
+        ("code", f"from IPython.display import Image\nImage({DOT!r}, metadata={{'alt': 'Et prik-billede'}})"),
     )
     for index, tag in ((1, "hide"), (2, "hide"), (4, "hide-input")):
         guide.cells[index].metadata["tags"] = [tag]
@@ -158,6 +166,8 @@ def test_hidden_cells_run_but_are_not_on_the_page_or_the_deck(tagged_site: Path)
         assert "KUNUDDATA" in shown
         assert "'KUN' + 'UDDATA'" not in shown, "hide-input shows its source"
         assert not re.search(r"In&nbsp;\[\d+\]|In \[\d+\]:", shown)
+        assert 'alt="Et prik-billede"' in shown, "the image's alt text from its output metadata"
+        assert "No description has been provided" not in shown
     toc = _strings(lxml_html.fromstring(page), "//nav[contains(@class, 'md-nav--secondary')]//a/@href")
     assert "#øvrige-æbler-på-én-side" in toc
     assert not [href for href in toc if "skjult" in href]

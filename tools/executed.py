@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import html
 import os
 import re
 import tempfile
@@ -31,6 +32,8 @@ CELL_TIMEOUT = 120  # seconds; a cell that hangs fails the build instead of stal
 KERNEL = "python3"
 # Set (to anything but "" or "0") by `make docs-fast` and `make serve`.
 REUSE_ENV = "MEDCOMKIT_DOCS_FAST"
+
+IMAGE_TYPES = ("image/png", "image/jpeg")
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -108,6 +111,27 @@ def with_outputs_of(nb: nbformat.NotebookNode, run: nbformat.NotebookNode) -> nb
     return nb
 
 
+def images_with_alt_text(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Images whose output metadata carries ``alt`` get an ``<img alt=…>`` to show instead.
+
+    nbconvert's templates drop the ``alt`` that ``IPython.display.Image(…, metadata={"alt": …})``
+    records and write "No description has been provided for this image"; an HTML version of the
+    same output, which every renderer prefers to the PNG, keeps it. Changes ``nb`` in place.
+    """
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in IMAGE_TYPES:
+                meta = output.get("metadata", {}).get(mime, {})
+                if mime in data and meta.get("alt") and "text/html" not in data:
+                    size = "".join(f' {k}="{int(meta[k])}"' for k in ("width", "height") if meta.get(k))
+                    data["text/html"] = (
+                        f'<img src="data:{mime};base64,{"".join(data[mime]).strip()}"'
+                        f' alt="{html.escape(str(meta["alt"]))}"{size}>'
+                    )
+    return nb
+
+
 def executed(
     path: Path, *, reuse: bool = False, library: str | None = None, timeout: int = CELL_TIMEOUT
 ) -> tuple[nbformat.NotebookNode, bool]:
@@ -118,11 +142,11 @@ def executed(
     nb: nbformat.NotebookNode = nbformat.read(path, as_version=4)
     cached = CACHE_DIR / f"{cache_key(nb, library or package_digest())}.ipynb"
     if reuse and cached.is_file():
-        return with_outputs_of(nb, nbformat.read(cached, as_version=4)), True
+        return images_with_alt_text(with_outputs_of(nb, nbformat.read(cached, as_version=4))), True
     run = with_outputs_of(nb, execute(path, timeout=timeout))
     _write_atomically(cached, run)
     prune(CACHE_DIR)
-    return run, False
+    return images_with_alt_text(run), False
 
 
 def _write_atomically(target: Path, nb: nbformat.NotebookNode) -> None:

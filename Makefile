@@ -21,13 +21,14 @@ export NO_MKDOCS_2_WARNING := 1
 
 .DEFAULT_GOAL := help
 .DELETE_ON_ERROR:
-.PHONY: help docs slides vendor test lint typecheck unit bench serve clean
+.PHONY: help docs docs-fast slides vendor test lint typecheck unit bench serve clean
 
 help:
 	@echo "make docs    build the executed documentation site into site/ (works offline, also from file://)"
+	@echo "make docs-fast  the same, reusing notebook outputs while no code changed (for prose edits)"
 	@echo "make slides  build an executed reveal.js deck per notebook into build/slides/"
 	@echo "make test    lint, type-check and run every test"
-	@echo "make serve   serve the site with live reload on http://127.0.0.1:8000/"
+	@echo "make serve   serve the site with live reload on http://127.0.0.1:8000/ (reusing outputs, as docs-fast)"
 	@echo "make vendor  fetch the pinned browser assets (mermaid, reveal.js, ...) from npm"
 	@echo "make bench   run the benchmarks under bench/"
 	@echo "make clean   remove the virtual environment and build output"
@@ -59,8 +60,13 @@ $(SLIDES_VENDOR)/require.js:
 docs: $(STAMP) $(VENDORED)
 	$(BIN)/mkdocs build --strict
 
+# Outputs come from the last run of a notebook whose code cells and medcomkit are unchanged
+# (tools/executed.py); a notebook with changed code still runs. `make docs` and the tests run all.
+docs-fast: $(STAMP) $(VENDORED)
+	MEDCOMKIT_DOCS_FAST=1 $(BIN)/mkdocs build --strict
+
 serve: $(STAMP) $(VENDORED)
-	$(BIN)/mkdocs serve
+	MEDCOMKIT_DOCS_FAST=1 $(BIN)/mkdocs serve
 
 slides: $(STAMP) $(VENDORED)
 	$(BIN)/python -m tools.slides --out build/slides notebooks/*.ipynb
@@ -82,4 +88,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) site build $(DOCS_VENDOR) test-artifacts *.egg-info .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) site build .cache $(DOCS_VENDOR) test-artifacts *.egg-info .mypy_cache .ruff_cache .hypothesis

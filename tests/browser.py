@@ -105,9 +105,9 @@ class Watch:
         assert not self.problems, "\n".join(self.problems)
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """A full-page screenshot under test-artifacts/screenshots/, for a human to look at."""
+def screenshot(page: Page, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot under test-artifacts/screenshots/, for a human to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{re.sub(r'[^A-Za-z0-9_.-]+', '-', name)}.png"
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     return path

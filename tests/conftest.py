@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from support import require_reference
+from support import mkdocs_build, require_reference, require_site_vendor
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -33,3 +33,13 @@ def browser() -> Iterator[Browser]:
         chromium = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's site (pages and decks), built once with `mkdocs build --strict`."""
+    require_site_vendor()
+    site_dir = tmp_path_factory.mktemp("site")
+    build = mkdocs_build("--site-dir", str(site_dir))
+    assert build.returncode == 0, f"mkdocs build failed:\n{build.stdout}\n{build.stderr}"
+    return site_dir

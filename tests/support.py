@@ -41,7 +41,13 @@ def oioxml_examples() -> list[Path]:
 NOTEBOOKS = ROOT / "notebooks"
 DOCS = ROOT / "docs"
 MKDOCS_YML = ROOT / "mkdocs.yml"
-SITE_VENDOR = (DOCS / "vendor" / "mermaid.min.js", DOCS / "vendor" / "iframe-worker-shim" / "index.js")
+SITE_VENDOR = (
+    DOCS / "vendor" / "mermaid.min.js",
+    DOCS / "vendor" / "iframe-worker-shim" / "index.js",
+    # The site build writes a reveal.js deck for every notebook page.
+    ROOT / "build" / "slides-vendor" / "reveal.js" / "dist" / "reveal.js",
+    ROOT / "build" / "slides-vendor" / "require.js",
+)
 CELL_TIMEOUT = 120  # seconds per cell; a hanging cell fails instead of stalling CI
 SITE_BUILD_TIMEOUT = 600
 
@@ -141,6 +147,7 @@ def write_site(root: Path, pages: Mapping[str, str | nbformat.NotebookNode]) -> 
         "site_dir": str(root / "site"),
         # MkDocs resolves hook paths against the config that inherits, so name them absolutely.
         "hooks": [str(ROOT / hook) for hook in project.get("hooks", [])],
+        "theme": {**project["theme"], "custom_dir": str(ROOT / project["theme"]["custom_dir"])},
         "nav": list(pages),
     }
     path = root / "mkdocs.yml"

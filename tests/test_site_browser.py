@@ -43,11 +43,8 @@ def _build(site_dir: Path, *args: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's site, built once with `mkdocs build --strict` into a temporary folder."""
-    require_site_vendor()
-    site_dir = tmp_path_factory.mktemp("site")
-    return _build(site_dir, "--site-dir", str(site_dir))
+def site(built_site: Path) -> Path:
+    return built_site
 
 
 @pytest.fixture(scope="module")
@@ -98,10 +95,64 @@ def assert_executed_miniguide(page: Page, source: Path) -> None:
     heading = first_heading(read_notebook(source))
     assert heading, f"{source.name} has no # heading to title its page"
     assert heading in page.locator("article h1").first.inner_text()
-    assert page.title().startswith(heading)
+    number = int(source.name.split("-")[0])
+    assert page.title().startswith(f"{number} · "), "the numbered title from the nav names the page"
     outputs = page.locator(".jp-OutputArea-output")
     assert outputs.count() > 0, "no executed outputs on the page"
     assert any(outputs.nth(i).inner_text().strip() for i in range(outputs.count()))
+    assert not page.evaluate(_BADLY_SET_OUTPUTS), "tables and text output are set for reading"
+
+
+# Table cells not left-aligned or cut off, and text output that may break inside a word.
+_BADLY_SET_OUTPUTS = """() => {
+  const bad = [];
+  for (const cell of document.querySelectorAll('.jp-OutputArea-output td, .jp-OutputArea-output th')) {
+    const style = getComputedStyle(cell);
+    if (!['left', 'start'].includes(style.textAlign)) bad.push('not left-aligned: ' + cell.textContent);
+    if (cell.scrollWidth > cell.clientWidth + 1) bad.push('cut off: ' + cell.textContent);
+  }
+  for (const pre of document.querySelectorAll('.jp-OutputArea-output pre')) {
+    const style = getComputedStyle(pre);
+    if (style.wordBreak === 'break-all' || style.overflowWrap === 'anywhere') bad.push('breaks words');
+  }
+  return bad;
+}"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_miniguide_opens_its_deck(browser: Browser, base_urls: dict[str, str], mode: str) -> None:
+    path = next(iter(MINIGUIDES))
+    page, watch = open_page(browser, base_urls[mode] + path)
+    try:
+        page.wait_for_load_state("networkidle")  # leaving earlier would abort the search index load
+        page.locator(".medcomkit-deck a").click()
+        page.wait_for_function("window.Reveal && window.Reveal.isReady()", timeout=SETTLE_MS)
+        assert page.url.endswith(f"slides/{MINIGUIDES[path].stem}.slides.html") or "#/" in page.url
+        page.wait_for_timeout(300)
+    finally:
+        screenshot(page, f"{mode}-deck-from-page", full_page=False)
+        page.close()
+    watch.assert_clean()
+
+
+def test_the_404_page_works_from_the_file_system(browser: Browser, site: Path) -> None:
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    watch = Watch.on(page)
+    try:
+        page.goto((site / "404.html").as_uri(), wait_until="load")
+        page.wait_for_selector("[data-md-component=content]")
+        links = page.eval_on_selector_all("nav a[href]", "els => els.map(a => a.href)")
+        local = [url for url in links if url.startswith("file:")]
+        assert local, "no navigation on the 404 page"
+        assert all(Path(url.split("#")[0].removeprefix("file://")).is_file() for url in local), local
+        page.wait_for_load_state("networkidle")
+        page.locator("a.md-tabs__link:visible").first.click()
+        page.wait_for_selector("article h1")
+        assert page.url.endswith("index.html")
+    finally:
+        screenshot(page, "file-404")
+        page.close()
+    watch.assert_clean()
 
 
 @pytest.mark.parametrize("mode", MODES)

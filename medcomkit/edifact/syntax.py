@@ -1,0 +1,272 @@
+"""UN/EDIFACT syntax 3 as MedCom uses it: segments in, segments out.
+
+Reading never raises: every problem becomes an :class:`~medcomkit.report.Issue` located by
+segment number, tag, line and column, and the segments that could be read are kept. It is one
+pass over the text with a compiled search for the next separator, so time grows linearly with
+the input however it is built. A BIN01 ``UNO`` segment is followed by the raw bytes of the
+attachment (their length is in the segment), which are taken as they are.
+
+UNOC is ISO-8859-1: the bytes are decoded as Latin-1, where every byte is a character, and the
+character checks report what is not a printable Latin-1 character.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..report import Issue
+from . import rules as r
+
+__all__ = ["Segment", "Separators", "Syntax", "encode_value", "read_segments", "write_segments"]
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    """The service characters; the UNA segment may change them."""
+
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    terminator: str = "'"
+
+    def una(self) -> str:
+        return f"UNA{self.component}{self.element}{self.decimal}{self.release} {self.terminator}"
+
+
+DEFAULT = Separators()
+
+
+@dataclass(slots=True)
+class Segment:
+    """One segment: its tag, its elements (each a list of components), where it starts, and its
+    number in the interchange (UNB is 1; the UNA service string is not counted)."""
+
+    tag: str
+    elements: list[list[str]]
+    number: int = 0
+    offset: int = 0
+    binary: bytes | None = None  # the object after a BIN01 UNO segment
+
+    def get(self, element: int, component: int = 1) -> str:
+        """Component ``component`` of element ``element`` (both 1-based, tag not counted); ``''``
+        when absent."""
+        if element > len(self.elements):
+            return ""
+        parts = self.elements[element - 1]
+        return parts[component - 1] if component <= len(parts) else ""
+
+    def has(self, element: int, component: int = 1) -> bool:
+        return bool(self.get(element, component))
+
+    @property
+    def qualifier(self) -> str:
+        return self.get(1)
+
+
+@dataclass
+class Syntax:
+    """The outcome of reading: separators, segments, issues, and a way to locate offsets."""
+
+    text: str
+    separators: Separators
+    segments: list[Segment]
+    issues: list[Issue] = field(default_factory=list)
+    una: bool = False
+    _lines: list[int] | None = None
+
+    def line_column(self, offset: int) -> tuple[int, int]:
+        if self._lines is None:
+            self._lines = [m.end() for m in re.finditer("\n", self.text)]
+        line = bisect_right(self._lines, offset)
+        start = self._lines[line - 1] if line else 0
+        return line + 1, offset - start + 1
+
+    def where(self, segment: Segment | None) -> tuple[str | None, int | None]:
+        """The location text and line of ``segment`` for an issue."""
+        if segment is None:
+            return None, None
+        line, column = self.line_column(segment.offset)
+        return f"segment {segment.number} {segment.tag} (linje/line {line}, kolonne/column {column})", line
+
+    def at(self, offset: int, label: str) -> tuple[str, int]:
+        line, column = self.line_column(offset)
+        return f"{label} (linje/line {line}, kolonne/column {column})", line
+
+
+_TAG = re.compile(r"[A-Z][A-Z0-9]{2}")
+_SPACE = re.compile(r"[\r\n]*")
+# Printable ISO-8859-1 plus CR/LF (allowed between segments); the rest is outside UNOC.
+_OUTSIDE_UNOC = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_UTF8_PAIR = re.compile(b"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}")
+MAX_ISSUES = 100
+
+
+def read_segments(data: bytes) -> Syntax:
+    """Split an interchange into segments, honouring UNA and the release character."""
+    text = data.decode("latin-1")
+    separators = DEFAULT
+    position = 0
+    issues: list[Issue] = []
+    una = text.startswith("UNA")
+    if una:
+        if len(text) < 9:
+            result = Syntax(text, separators, [], issues, una)
+            issues.append(r.UNA.issue(*result.at(0, "UNA"), found=text[:9]))
+            return result
+        candidate = Separators(text[3], text[4], text[5], text[6], text[8])
+        if len(set(candidate.una()[3:])) != 6:
+            result = Syntax(text, separators, [], issues, una)
+            issues.append(r.UNA.issue(*result.at(0, "UNA"), found=text[:9]))
+        else:
+            separators = candidate
+        position = 9
+    syntax = Syntax(text, separators, [], issues, una)
+    _split(syntax, position)
+    _characters(syntax, data)
+    return syntax
+
+
+def _split(syntax: Syntax, position: int) -> None:
+    text, sep = syntax.text, syntax.separators
+    special = re.compile("[" + re.escape(sep.release + sep.terminator + sep.element + sep.component) + "]")
+    release, terminator, element_sep = sep.release, sep.terminator, sep.element
+    length = len(text)
+    number = 0
+    while True:
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]  # always matches
+        if position >= length:
+            return
+        start = position
+        elements: list[list[str]] = [[""]]
+        piece_start = position
+        pieces: list[str] = []
+        closed = False
+        while True:
+            found = special.search(text, position)
+            if found is None:
+                break
+            char, at = found.group(), found.start()
+            if char == release:
+                if at + 1 >= length:
+                    break
+                pieces.append(text[piece_start:at])
+                pieces.append(text[at + 1])
+                position = piece_start = at + 2
+                continue
+            pieces.append(text[piece_start:at])
+            elements[-1][-1] += "".join(pieces)
+            pieces = []
+            position = piece_start = at + 1
+            if char == terminator:
+                closed = True
+                break
+            if char == element_sep:
+                elements.append([""])
+            else:
+                elements[-1].append("")
+        number += 1
+        if not closed:
+            tag = text[start : start + 3]
+            location, line = syntax.at(start, f"segment {number} {tag}")
+            syntax.issues.append(r.UNTERMINATED.issue(location, line, tag=tag))
+            return
+        tag = elements[0][0]
+        segment = Segment(tag, elements[1:], number, start)
+        if not _TAG.fullmatch(tag) or len(elements[0]) > 1:
+            syntax.issues.append(r.TAG.issue(*syntax.where(segment), tag=tag[:20]))
+        syntax.segments.append(segment)
+        if tag == "UNO":
+            position = _binary(syntax, segment, position)
+
+
+def _binary(syntax: Syntax, segment: Segment, position: int) -> int:
+    """Take the raw object that follows a UNO segment; returns where the next segment starts."""
+    size_text = segment.get(4)
+    if not size_text.isdigit() or len(size_text) > 12:
+        syntax.issues.append(r.BINARY_SIZE.issue(*syntax.where(segment), value=size_text[:20]))
+        return position
+    size = int(size_text)
+    end = position + size
+    if end > len(syntax.text):
+        syntax.issues.append(r.BINARY_SIZE.issue(*syntax.where(segment), value=size_text))
+        end = len(syntax.text)
+    segment.binary = syntax.text[position:end].encode("latin-1")
+    return end
+
+
+def _characters(syntax: Syntax, data: bytes) -> None:
+    """Characters outside UNOC, and UTF-8 bytes where Latin-1 is declared (outside binaries)."""
+    spans = _text_spans(syntax)
+    reported = 0
+    for start, end in spans:
+        for match in _OUTSIDE_UNOC.finditer(syntax.text, start, end):
+            segment = _segment_at(syntax, match.start())
+            location, line = syntax.at(
+                match.start(), f"segment {segment.number} {segment.tag}" if segment else ""
+            )
+            syntax.issues.append(r.CHARACTER.issue(location, line, code=ord(match.group())))
+            reported += 1
+            if reported >= 10:
+                return
+        pair = _UTF8_PAIR.search(data, start, end)
+        if pair is not None:
+            segment = _segment_at(syntax, pair.start())
+            location, line = syntax.at(
+                pair.start(), f"segment {segment.number} {segment.tag}" if segment else ""
+            )
+            sample = data[pair.start() : pair.end()]
+            syntax.issues.append(
+                r.UTF8.issue(
+                    location, line, found=sample.decode("latin-1"), meant=sample.decode("utf-8", "replace")
+                )
+            )
+            return
+
+
+def _text_spans(syntax: Syntax) -> list[tuple[int, int]]:
+    """The parts of the text that are EDIFACT characters (not the raw objects after UNO)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for segment in syntax.segments:
+        if segment.binary is not None:
+            end_of_segment = syntax.text.find(syntax.separators.terminator, segment.offset)
+            spans.append((start, end_of_segment + 1))
+            start = end_of_segment + 1 + len(segment.binary)
+    spans.append((start, len(syntax.text)))
+    return spans
+
+
+def _segment_at(syntax: Syntax, offset: int) -> Segment | None:
+    offsets = [s.offset for s in syntax.segments]
+    index = bisect_right(offsets, offset) - 1
+    return syntax.segments[index] if index >= 0 else None
+
+
+def encode_value(value: str, separators: Separators = DEFAULT) -> str:
+    """A value with every service character released (``?`` before it)."""
+    special = (separators.release, separators.terminator, separators.element, separators.component)
+    if not any(char in value for char in special):
+        return value
+    return "".join(separators.release + char if char in special else char for char in value)
+
+
+def write_segments(segments: list[Segment], separators: Separators = DEFAULT, *, una: bool = True) -> bytes:
+    """The interchange as ISO-8859-1 bytes, one segment after the other (no line breaks), with
+    UNT and UNZ counts taken as given."""
+    out: list[bytes] = [separators.una().encode("latin-1")] if una else []
+    for segment in segments:
+        elements = [segment.tag]
+        for element in segment.elements:
+            components = [encode_value(c, separators) for c in element]
+            while len(components) > 1 and not components[-1]:
+                components.pop()
+            elements.append(separators.component.join(components))
+        while len(elements) > 1 and not elements[-1]:
+            elements.pop()
+        out.append((separators.element.join(elements) + separators.terminator).encode("latin-1"))
+        if segment.binary is not None:
+            out.append(segment.binary)
+    return b"".join(out)

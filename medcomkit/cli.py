@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
         "convert", help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does"
     )
     convert.add_argument("paths", nargs="+", metavar="INPUT", help="message files; an XDIS91 with its XBIN01")
-    convert.add_argument("--to", choices=("fhir", "oioxml"), required=True)
+    convert.add_argument("--to", choices=("fhir", "oioxml", "edifact"), required=True)
     convert.add_argument("--fhir-format", choices=("json", "xml"), default="json")
     convert.add_argument("--out", type=Path, required=True, metavar="DIR")
     convert.add_argument(

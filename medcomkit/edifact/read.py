@@ -7,13 +7,24 @@ from collections.abc import Callable
 from .._errors import ParseError
 from .._lang import Bilingual
 from ..model import AttachmentMessage, CareMessage, Receipt, Referral
-from ..report import Kind, Severity
+from ..report import Kind
 from .envelope import Interchange, Message, open_interchange
 
 __all__ = ["EdifactMessage", "looks_like_edifact", "read_edifact", "read_interchange"]
 
 EdifactMessage = CareMessage | AttachmentMessage | Receipt | Referral
 Reader = Callable[[Interchange, Message], EdifactMessage]
+# Envelope problems that leave nothing sure to read; the others are for validation to report.
+FATAL = frozenset(
+    {
+        "edifact.una",
+        "edifact.segment-unterminated",
+        "edifact.segment-tag",
+        "edifact.unb-missing",
+        "edifact.binary-size",
+        "edifact.no-message",
+    }
+)
 
 
 def looks_like_edifact(data: bytes) -> bool:
@@ -40,7 +51,7 @@ def _readers() -> dict[Kind, Reader]:
 def read_interchange(interchange: Interchange) -> list[EdifactMessage]:
     """Every message of an opened interchange; :class:`ParseError` when the envelope or a message
     cannot be made sense of."""
-    fatal = next((i for i in interchange.issues if i.severity is Severity.ERROR), None)
+    fatal = next((i for i in interchange.issues if i.rule in FATAL), None)
     if fatal is not None:
         raise ParseError(
             fatal.rule,

@@ -89,11 +89,11 @@ class Syntax:
         if segment is None:
             return None, None
         line, column = self.line_column(segment.offset)
-        return f"segment {segment.number} {segment.tag} (linje/line {line}, kolonne/column {column})", line
+        return f"segment {segment.number} {segment.tag} (kolonne/column {column})", line
 
     def at(self, offset: int, label: str) -> tuple[str, int]:
         line, column = self.line_column(offset)
-        return f"{label} (linje/line {line}, kolonne/column {column})", line
+        return f"{label} (kolonne/column {column})".lstrip(), line
 
 
 _TAG = re.compile(r"[A-Z][A-Z0-9]{2}")

@@ -1,0 +1,321 @@
+"""EDIFACT (DIS91, REF01, BIN01, CTL01-03): syntax, envelopes, MedCom's example pairs, conversion."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from support import OIOXML_EXAMPLES
+
+from medcomkit import parse_all, validate
+from medcomkit._errors import BuildError, ParseError
+from medcomkit.cli import main
+from medcomkit.edifact import build_edifact, read_edifact, validate_edifact
+from medcomkit.edifact.ftx import read_text, write_text
+from medcomkit.edifact.syntax import Separators, read_segments, write_segments
+from medcomkit.markup import to_runs
+from medcomkit.model import AttachmentMessage, CareMessage, Receipt, Referral
+from medcomkit.oioxml.xbin01 import build_xbin01
+from medcomkit.oioxml.xctl import build_xctl
+from medcomkit.oioxml.xdis91 import build_xdis91
+from medcomkit.oioxml.xref01 import build_xref01
+from medcomkit.report import Kind
+
+PAIRS = OIOXML_EXAMPLES / "glasdam-edifact_converter"
+NAMES = ("BIN01_5", "CTL01_1", "CTL02_1", "CTL03_1", "DIS91_1", "DIS91_2", "REF01_1")
+KINDS = {
+    "BIN01": Kind.BIN01,
+    "CTL01": Kind.CTL01,
+    "CTL02": Kind.CTL02,
+    "CTL03": Kind.CTL03,
+    "DIS91": Kind.DIS91,
+    "REF01": Kind.REF01,
+}
+
+
+def _pair(name: str) -> tuple[bytes, bytes]:
+    if not PAIRS.is_dir():
+        pytest.skip(f"MedCom's EDIFACT/XML example pairs are missing ({PAIRS})")
+    return (PAIRS / "edifact" / f"{name}.edi").read_bytes(), (PAIRS / "xml" / f"{name}.xml").read_bytes()
+
+
+def segments(data: bytes) -> list[tuple[str, list[list[str]], bytes | None]]:
+    return [(s.tag, s.elements, s.binary) for s in read_segments(data).segments]
+
+
+def canonical(data: bytes) -> bytes:
+    """Canonical XML without layout whitespace. Two differences are not content and are set aside:
+    UUIDs are compared without regard to case (RFC 4122; the neutral model keeps them in lower case,
+    MedCom's example writes upper case) and base64 by the bytes it encodes (line breaks vary)."""
+    root = etree.fromstring(data, etree.XMLParser(remove_blank_text=True))
+    for element in root.iter():
+        if element.text is not None and not element.text.strip() and len(element):
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+        name = etree.QName(element).localname
+        if name == "ObjectIdentifier" and element.text:
+            element.text = element.text.lower()
+        if name == "Object_Base64Encoded" and element.text:
+            element.text = base64.b64encode(base64.b64decode(element.text)).decode()
+    return etree.tostring(root, method="c14n")
+
+
+def oioxml(message: CareMessage | AttachmentMessage | Receipt | Referral) -> bytes:
+    if isinstance(message, CareMessage):
+        return build_xdis91(message)
+    if isinstance(message, Referral):
+        return build_xref01(message)
+    if isinstance(message, AttachmentMessage):
+        return build_xbin01(message)
+    return build_xctl(message)
+
+
+# --- acceptance 1: MedCom's example pairs ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_edifact_example_gives_its_paired_oioxml(name: str) -> None:
+    edifact, xml = _pair(name)
+    (message,) = read_edifact(edifact)
+    assert canonical(oioxml(message)) == canonical(xml)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_oioxml_example_gives_its_paired_edifact_segment_by_segment(name: str) -> None:
+    edifact, xml = _pair(name)
+    (message,) = parse_all(xml)
+    assert segments(build_edifact(message)) == segments(edifact)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_edifact_example_is_valid_with_its_kind(name: str) -> None:
+    edifact, _ = _pair(name)
+    report = validate(edifact)
+    assert report.valid, report.to_text("en")
+    assert report.kind is KINDS[name.partition("_")[0]]
+
+
+def test_convert_command_gives_the_pairs_both_ways(tmp_path: Path) -> None:
+    _pair("DIS91_1")
+    inputs = [str(PAIRS / "edifact" / f"{name}.edi") for name in NAMES]
+    assert main(["convert", "--to", "oioxml", "--out", str(tmp_path / "xml"), *inputs]) == 0
+    written = sorted((tmp_path / "xml").iterdir())
+    assert len(written) == len(NAMES)
+    by_content = {canonical(p.read_bytes()) for p in written}
+    assert by_content == {canonical((PAIRS / "xml" / f"{name}.xml").read_bytes()) for name in NAMES}
+    assert main(["convert", "--to", "edifact", "--out", str(tmp_path / "edi"), *map(str, written)]) == 0
+    back = sorted(segments(p.read_bytes()) for p in (tmp_path / "edi").iterdir())
+    assert back == sorted(segments((PAIRS / "edifact" / f"{n}.edi").read_bytes()) for n in NAMES)
+
+
+def test_dis91_converts_to_carecommunication_and_back_to_edifact(tmp_path: Path) -> None:
+    _pair("DIS91_2")
+    sor = ["--sor", "5790000121526=1234561000016001", "--sor", "5790000120314=1234561000016002"]
+    fhir, back = tmp_path / "fhir", tmp_path / "back"
+    assert (
+        main(["convert", "--to", "fhir", *sor, "--out", str(fhir), str(PAIRS / "edifact" / "DIS91_2.edi")])
+        == 0
+    )
+    (carecommunication,) = fhir.iterdir()
+    assert main(["convert", "--to", "edifact", "--out", str(back), str(carecommunication)]) == 0
+    (dis91,) = back.iterdir()
+    report = validate(dis91)
+    assert report.valid
+    assert report.kind is Kind.DIS91
+    (message,) = parse_all(dis91)
+    assert isinstance(message, CareMessage)
+    assert "Fysioterapeut K. Ryggesen" in message.segments[0].text
+
+
+def test_an_edifact_file_cannot_be_converted_to_edifact(tmp_path: Path) -> None:
+    _pair("DIS91_1")
+    assert (
+        main(["convert", "--to", "edifact", "--out", str(tmp_path), str(PAIRS / "edifact" / "DIS91_1.edi")])
+        == 1
+    )
+
+
+# --- acceptance 3: broken envelopes -----------------------------------------------------------------
+
+GOOD = (
+    b"UNA:+.? 'UNB+UNOC:3+5790000121526:14+5790000120314:14+140115:1210+ENV1++++0'"
+    b"UNH+MSG1+CONTRL:D:93A:ZZ:C0330Q+CTL03'UCI+E9+5790000120314:14+5790000121526:14+7'"
+    b"UCM+L9+MEDDIS:D:93A:UN:D9134L+7'UNT+4+MSG1'UNZ+1+ENV1'"
+)
+
+
+def _errors(data: bytes) -> list[tuple[str, str]]:
+    _kind, issues = validate_edifact(data)
+    return [(i.rule, i.location or "") for i in issues if i.severity.value == "error"]
+
+
+def test_the_envelope_fixture_is_valid() -> None:
+    assert _errors(GOOD) == []
+
+
+@pytest.mark.parametrize(
+    ("broken", "rule", "segment"),
+    [
+        (
+            GOOD.replace(b"UNB+UNOC:3+5790000121526:14+5790000120314:14+140115:1210+ENV1++++0'", b""),
+            "edifact.unb-missing",
+            "UNH",
+        ),
+        (
+            GOOD.replace(b"UNH+", b"UNB+UNOC:3+5790000121526:14+5790000120314:14+140115:1210+ENV2'UNH+"),
+            "edifact.unb-repeated",
+            "UNB",
+        ),
+        (GOOD.replace(b"UNT+4+MSG1'", b""), "edifact.unt-missing", "UNH"),
+        (GOOD.replace(b"UNT+4+", b"UNT+5+"), "edifact.unt-count", "UNT"),
+        (GOOD.replace(b"UNT+4+MSG1", b"UNT+4+MSG2"), "edifact.unt-reference", "UNT"),
+        (GOOD.replace(b"UNZ+1+", b"UNZ+2+"), "edifact.unz-count", "UNZ"),
+        (GOOD.replace(b"UNZ+1+ENV1", b"UNZ+1+ENV9"), "edifact.unz-reference", "UNZ"),
+        (GOOD.replace(b"UNZ+1+ENV1'", b""), "edifact.unz-missing", "UNT"),
+        (GOOD.replace(b"UNOC:3", b"UNOA:2"), "edifact.syntax-identifier", "UNB"),
+        (GOOD.replace(b"UCM+L9", b"UCM+L\x079"), "edifact.character-set", "UCM"),
+        (GOOD.replace(b"UCM+L9", "UCM+Lø".encode()), "edifact.utf8", "UCM"),
+    ],
+    ids=[
+        "no-unb",
+        "two-unb",
+        "unh-without-unt",
+        "unt-count",
+        "unt-reference",
+        "unz-count",
+        "unz-reference",
+        "no-unz",
+        "syntax-identifier",
+        "control-character",
+        "utf8",
+    ],
+)
+def test_broken_envelope_names_rule_and_segment(broken: bytes, rule: str, segment: str) -> None:
+    errors = _errors(broken)
+    assert any(found == rule and f" {segment} " in location for found, location in errors), errors
+
+
+def test_issue_location_gives_segment_number_line_and_column() -> None:
+    broken = GOOD.replace(b"'UNT+4+", b"'\nUNT+5+")
+    kind, issues = validate_edifact(broken)
+    (issue,) = [i for i in issues if i.rule == "edifact.unt-count"]
+    assert issue.location == "segment 5 UNT (kolonne/column 1)"
+    assert issue.line == 2
+    assert kind is Kind.CTL03
+
+
+def test_unimplemented_medcom_message_is_named() -> None:
+    dis20 = GOOD.replace(b"CONTRL:D:93A:ZZ:C0330Q+CTL03", b"MEDDIS:D:93A:UN:D2030C+DIS20")
+    report = validate(dis20)
+    assert not report.valid
+    assert report.kind is Kind.UNKNOWN
+    (issue,) = [i for i in report.issues if i.rule == "edifact.message-unsupported"]
+    assert "DIS20" in issue.message("en")
+    with pytest.raises(ParseError, match="DIS20"):
+        parse_all(dis20)
+
+
+# --- syntax ---------------------------------------------------------------------------------------
+
+
+def test_una_changes_the_separators() -> None:
+    custom = (
+        GOOD.replace(b"UNA:+.? '", b"UNA|*.# ~").replace(b"'", b"~").replace(b"+", b"*").replace(b":", b"|")
+    )
+    assert segments(custom) == segments(GOOD)
+    assert _errors(custom) == []
+
+
+def test_release_character_round_trips_every_service_character() -> None:
+    value = "a?b'c+d:e??"
+    written = write_segments([read_segments(b"FTX+X'").segments[0].__class__("FTX", [["NC"], [value]])])
+    assert written.endswith(b"FTX+NC+a??b?'c?+d?:e????'")
+    (segment,) = read_segments(written).segments
+    assert segment.get(2) == value
+
+
+def test_unterminated_segment_and_dangling_release_are_issues_not_exceptions() -> None:
+    for data in (b"UNB+UNOC:3+1:14+2:14+140115:1210+E'UNH+M+X", b"UNB+UNOC:3?", b"UNA", b"UNA:+.? 'UNB+?'"):
+        kind, issues = validate_edifact(data)
+        assert issues
+        assert kind is Kind.UNKNOWN
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300) | st.text(alphabet="UNABHTZ+:?'. \n0123SFTXø", max_size=200).map(str.encode))
+def test_hostile_input_never_raises(data: bytes) -> None:
+    report = validate(b"UNB" + data)
+    assert report.kind is not None
+    with contextlib.suppress(ParseError):
+        parse_all(b"UNB" + data)
+
+
+def test_reading_is_linear() -> None:
+    def cost(n: int) -> float:
+        data = GOOD.replace(b"UCM+L9+MEDDIS:D:93A:UN:D9134L+7'", b"UCM+L9+MEDDIS:D:93A:UN:D9134L+7'" * n)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            validate_edifact(data)
+            best = min(best, time.perf_counter() - start)
+        return best
+
+    small, large = cost(2000), cost(8000)
+    assert large < 6 * small
+
+
+# --- text ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "Kort tekst.\n",
+        "Linje et\n\nLinje tre efter en tom linje\n",
+        "{Bold}fed{/Bold} og {Italic}kursiv{/Italic} og {Underline}understreget{/Underline}\n",
+        "{Center}midten{/Center}{Right}højre{/Right}tekst\n",
+        "{FixedFont}fast {Bold}og fed{/Bold}{/FixedFont}\n",
+        "Æblegrød ? ' + : med frigivelsestegn\n",
+        ("ord " * 60) + "\n",
+        "x" * 200 + "\n",
+    ],
+)
+def test_ftx_text_keeps_every_styled_character_and_is_stable(markup: str) -> None:
+    """Lines of at most 70 characters, five to an FTX; every character keeps its style. Line breaks
+    may move: as in MedCom's converter, aligned text gets lines of its own (and so gains empty
+    lines on each trip) and a paragraph's last line break belongs to its style. Without alignment
+    the layout is stable after one trip."""
+    blocks = write_text(markup)
+    assert all(len(line) <= 70 for block in blocks for line in block.lines)
+    assert all(len(block.lines) <= 5 for block in blocks)
+    text, unknown = read_text([(block.code, list(block.lines)) for block in blocks])
+    assert unknown == []
+    assert _styled(text) == _styled(markup)
+    if "{Center}" not in markup and "{Right}" not in markup:
+        assert write_text(text) == blocks
+
+
+def _styled(markup: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(char, run.styles) for run in to_runs(markup) for char in run.text or " " if char != "\n"]
+
+
+def test_character_outside_latin1_is_refused_when_building() -> None:
+    _pair("DIS91_1")
+    (message,) = read_edifact((PAIRS / "edifact" / "DIS91_1.edi").read_bytes())
+    assert isinstance(message, CareMessage)
+    from dataclasses import replace
+
+    euro = replace(message, topic="Pris i €")
+    with pytest.raises(BuildError, match="U\\+20AC"):
+        build_edifact(euro)
+
+
+def test_separators_default_to_unoc_service_characters() -> None:
+    assert Separators().una() == "UNA:+.? '"

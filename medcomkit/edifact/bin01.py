@@ -110,7 +110,7 @@ def build_bin01(message: AttachmentMessage) -> bytes:
         uno = segment(
             "UNO",
             str(number),
-            ["AID", _aid(described.identifier or "")],
+            ["AID", xml_id(described.identifier or "", hyphens=False)],
             [
                 "OBJ",
                 OBJECT_CODES.get(described.object_code or "", described.object_code or ""),
@@ -143,10 +143,3 @@ def build_bin01(message: AttachmentMessage) -> bytes:
         *([segment("S11", "11"), *objects] if objects else []),
     ]
     return build_interchange(message.envelope, sender.ean, receiver.ean, message.message_id, Kind.BIN01, body)
-
-
-def _aid(identifier: str) -> str:
-    """The id without hyphens; a UUID in upper case, as in MedCom's BIN01 examples (UUIDs are
-    case-insensitive)."""
-    written = xml_id(identifier, hyphens=False)
-    return written.upper() if written != identifier else written

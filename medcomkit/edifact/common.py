@@ -224,9 +224,11 @@ def adr(address: Address | None) -> list[Segment]:
     ]
 
 
-def spr(party: Organisation, name: str) -> Segment:
-    number = SPECIALITY_NUMBER.get(party.speciality, party.speciality) if party.speciality else "99"
-    return segment("SPR", "ORG", [number or "99", "SKS", "SST"], [name, "SKS", "SST"])
+def spr(party: Organisation, name: str, *, unknown: str = "") -> Segment:
+    """SPR with the sender's speciality number; ``unknown`` is written when there is none (DIS91
+    writes 99, "not classified"; REF01 and BIN01 leave it empty)."""
+    number = SPECIALITY_NUMBER.get(party.speciality, party.speciality) if party.speciality else unknown
+    return segment("SPR", "ORG", [number, "SKS", "SST"], [name, "SKS", "SST"])
 
 
 def pna(patient: Patient) -> list[Segment]:

@@ -241,7 +241,7 @@ def build_dis91(message: CareMessage) -> bytes:
         *adr(sender.address),
         *([segment("CON", "", [sender.phone, "TE"])] if sender.phone else []),
         segment("SEQ", "", "1"),
-        spr(sender, "DIS91"),
+        spr(sender, "DIS91", unknown="99"),
         segment("S01", "01"),
         nad("PO", receiver, placeholder=True),
         *adr(receiver.address),

@@ -9,8 +9,9 @@ plain, ``0M`` centred, ``0H`` right-aligned, ``F0`` bold, ``K0`` italic, ``U0`` 
 Writing follows MedCom's converter so that the segments come out the same: the text is cut into
 paragraphs wherever the style changes, centred and right-aligned text stands on lines of its
 own, lines are wrapped after the last blank before the 70th character (or hard, with a
-backslash, when there is none), and a paragraph's last line is padded into the following
-paragraph's empty lines.
+backslash, when there is none), and a paragraph's last line is padded with empty lines, all as
+that converter does (see :func:`write_text`). One thing is not copied: the converter drops the
+text before a ``<Space/>`` on the same line; here it is kept.
 """
 
 from __future__ import annotations
@@ -164,8 +165,12 @@ def write_text(markup: str, grammar: Grammar = FORMATTED) -> list[FtxBlock]:
     """FTX segments (format code and lines) for markup text."""
     paragraphs = _paragraphs(to_runs(markup, grammar))
     blocks: list[FtxBlock] = []
-    for index, paragraph in enumerate(paragraphs):
-        following = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
+    # MedCom's converter decides how a paragraph's last line ends (and pads it with the empty lines
+    # that follow) by looking at the *second* paragraph of the text, whichever paragraph it is
+    # writing. The meaning survives (a soft wrap followed by an empty line reads as a line break),
+    # so the layout is kept identical to what VANS delivers.
+    following = paragraphs[1] if len(paragraphs) > 1 else None
+    for paragraph in paragraphs:
         lines = _lines(paragraph, following)
         for start in range(0, len(lines), LINES_PER_FTX):
             chunk = lines[start : start + LINES_PER_FTX]

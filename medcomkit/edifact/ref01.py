@@ -126,12 +126,13 @@ def _text(ftxs: list[Segment]) -> str | None:
     return text
 
 
-def _diagnosis(cin: Segment) -> Diagnosis:
+def _diagnosis(cin: Segment, *, referral: bool) -> Diagnosis:
+    """A CIN segment; the first CIN+H is the referral diagnosis (no role), the rest have roles."""
     return Diagnosis(
         text=cin.get(2, 4),
         code=cin.get(2, 1) or None,
         system=DIAGNOSIS_SYSTEM.get(cin.get(2, 2), cin.get(2, 2)),
-        role=None if cin.qualifier == "H" else DIAGNOSIS_ROLE.get(cin.qualifier, cin.qualifier),
+        role=None if referral else DIAGNOSIS_ROLE.get(cin.qualifier, cin.qualifier),
     )
 
 
@@ -222,8 +223,8 @@ def read_ref01(interchange: Interchange, message: Message) -> Referral:
         transport=code(message, TRANSPORT, tdt, tdt.get(3), "TDT") if tdt is not None else None,
         reason=_text(list(letter.all("FTX", "DI"))),
         supplementary=_text([s for s in s19 if s.tag == "FTX" and s.qualifier == "COT"]),
-        diagnosis=_diagnosis(refer) if refer is not None else None,
-        additional_diagnoses=tuple(_diagnosis(c) for c in cins if c is not refer),
+        diagnosis=_diagnosis(refer, referral=True) if refer is not None else None,
+        additional_diagnoses=tuple(_diagnosis(c, referral=False) for c in cins if c is not refer),
         cave=texts["cave"],
         anamnesis=texts["anamnesis"],
         examination=texts["examination"],
@@ -261,6 +262,9 @@ def _refuse(referral: Referral) -> None:
         lost.append("diagnosis.role")
     if any(d.role is None or d.role not in _CODES["role"] for d in referral.additional_diagnoses):
         lost.append("additional_diagnoses[].role")
+    if referral.diagnosis is None and any(d.role == "henv_diagnose" for d in referral.additional_diagnoses):
+        # CIN+H is the referral diagnosis: without one, the first such would be read as it.
+        lost.append("additional_diagnoses[].role henv_diagnose without a referral diagnosis")
     if any(phone.use not in _CODES["phone"] for phone in referral.patient.phones):
         lost.append("patient.phones[].use (mobile, work or home)")
     if lost:

@@ -68,7 +68,7 @@ CHARACTER = rule(
 )
 UTF8 = rule(
     "edifact.utf8",
-    E,
+    W,
     "Bytene '{found}' ligner UTF-8 ('{meant}'), men UNOC er ISO-8859-1: modtageren viser dem som "
     "'{found}'. Skriv beskeden i ISO-8859-1.",
     "The bytes '{found}' look like UTF-8 ('{meant}'), but UNOC is ISO-8859-1: the receiver shows "

@@ -131,8 +131,7 @@ def read_segments(data: bytes) -> Syntax:
 
 def _split(syntax: Syntax, position: int) -> None:
     text, sep = syntax.text, syntax.separators
-    special = re.compile("[" + re.escape(sep.release + sep.terminator + sep.element + sep.component) + "]")
-    release, terminator, element_sep = sep.release, sep.terminator, sep.element
+    release, terminator, element_sep, component_sep = sep.release, sep.terminator, sep.element, sep.component
     length = len(text)
     number = 0
     while True:
@@ -140,46 +139,64 @@ def _split(syntax: Syntax, position: int) -> None:
         if position >= length:
             return
         start = position
-        elements: list[list[str]] = [[""]]
-        piece_start = position
-        pieces: list[str] = []
-        closed = False
-        while True:
-            found = special.search(text, position)
-            if found is None:
-                break
-            char, at = found.group(), found.start()
-            if char == release:
-                if at + 1 >= length:
-                    break
-                pieces.append(text[piece_start:at])
-                pieces.append(text[at + 1])
-                position = piece_start = at + 2
-                continue
-            pieces.append(text[piece_start:at])
-            elements[-1][-1] += "".join(pieces)
-            pieces = []
-            position = piece_start = at + 1
-            if char == terminator:
-                closed = True
-                break
-            if char == element_sep:
-                elements.append([""])
-            else:
-                elements[-1].append("")
+        end = text.find(terminator, position)
+        while end != -1 and _released(text, end, release, start):
+            end = text.find(terminator, end + 1)
         number += 1
-        if not closed:
+        if end == -1:
             tag = text[start : start + 3]
             location, line = syntax.at(start, f"segment {number} {tag}")
             syntax.issues.append(r.UNTERMINATED.issue(location, line, tag=tag))
             return
+        raw = text[start:end]
+        if release in raw:
+            elements = _split_released(raw, sep)
+        else:  # the common case: plain splits in C
+            elements = [element.split(component_sep) for element in raw.split(element_sep)]
         tag = elements[0][0]
         segment = Segment(tag, elements[1:], number, start)
         if not _TAG.fullmatch(tag) or len(elements[0]) > 1:
             syntax.issues.append(r.TAG.issue(*syntax.where(segment), tag=tag[:20]))
         syntax.segments.append(segment)
+        position = end + 1
         if tag == "UNO":
             position = _binary(syntax, segment, position)
+
+
+def _released(text: str, at: int, release: str, start: int) -> bool:
+    """True when the character at ``at`` is released: preceded by an odd number of release
+    characters (``??'`` ends a segment, ``?'`` does not)."""
+    count = 0
+    while at - count - 1 >= start and text[at - count - 1] == release:
+        count += 1
+    return count % 2 == 1
+
+
+def _split_released(raw: str, sep: Separators) -> list[list[str]]:
+    """Elements and components of one segment's text that contains release characters."""
+    elements: list[list[str]] = [[""]]
+    pieces: list[str] = []
+    index = 0
+    length = len(raw)
+    while index < length:
+        char = raw[index]
+        if char == sep.release and index + 1 < length:
+            pieces.append(raw[index + 1])
+            index += 2
+            continue
+        if char == sep.element:
+            elements[-1][-1] = "".join(pieces)
+            elements.append([""])
+            pieces = []
+        elif char == sep.component:
+            elements[-1][-1] = "".join(pieces)
+            elements[-1].append("")
+            pieces = []
+        elif char != sep.release:  # a release character at the very end releases nothing
+            pieces.append(char)
+        index += 1
+    elements[-1][-1] = "".join(pieces)
+    return elements
 
 
 def _binary(syntax: Syntax, segment: Segment, position: int) -> int:
@@ -211,19 +228,27 @@ def _characters(syntax: Syntax, data: bytes) -> None:
             reported += 1
             if reported >= 10:
                 return
-        pair = _UTF8_PAIR.search(data, start, end)
-        if pair is not None:
-            segment = _segment_at(syntax, pair.start())
-            location, line = syntax.at(
-                pair.start(), f"segment {segment.number} {segment.tag}" if segment else ""
-            )
-            sample = data[pair.start() : pair.end()]
-            syntax.issues.append(
-                r.UTF8.issue(
-                    location, line, found=sample.decode("latin-1"), meant=sample.decode("utf-8", "replace")
-                )
-            )
-            return
+    _utf8(syntax, data, spans)
+
+
+def _utf8(syntax: Syntax, data: bytes, spans: list[tuple[int, int]]) -> None:
+    """Warn when the text (not the attachments) is UTF-8 with multi-byte characters: UNOC is
+    ISO-8859-1, so the receiver shows two characters for each letter such as 'ø'. Latin-1 text
+    is seldom valid UTF-8, so a whole text that is points to the wrong encoding."""
+    pair = next((m for start, end in spans if (m := _UTF8_PAIR.search(data, start, end))), None)
+    if pair is None:
+        return
+    try:
+        for start, end in spans:
+            data[start:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return
+    segment = _segment_at(syntax, pair.start())
+    location, line = syntax.at(pair.start(), f"segment {segment.number} {segment.tag}" if segment else "")
+    sample = data[pair.start() : pair.end()]
+    syntax.issues.append(
+        r.UTF8.issue(location, line, found=sample.decode("latin-1"), meant=sample.decode("utf-8", "replace"))
+    )
 
 
 def _text_spans(syntax: Syntax) -> list[tuple[int, int]]:

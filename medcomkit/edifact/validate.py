@@ -255,6 +255,8 @@ def _gis(collector: _Collector, item: Segment) -> None:
 
 
 def _pna(collector: _Collector, item: Segment) -> None:
+    if item.qualifier != "PAT":
+        return  # a relative (REF01 PNA+PAS) may be identified otherwise
     cpr = item.get(2, 1)
     if cpr and not (len(cpr) == 10 and cpr.isdigit()):
         collector.add(

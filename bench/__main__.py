@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from . import validate_corpus, validate_fhir
+from . import validate_corpus, validate_edifact, validate_fhir
 
 validate_corpus.main()
 print()
 validate_fhir.main()
+print()
+validate_edifact.main()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from .._errors import ParseError
 from .._lang import Bilingual
@@ -32,6 +33,7 @@ def looks_like_edifact(data: bytes) -> bool:
     return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:3] in (b"UNA", b"UNB")
 
 
+@cache
 def _readers() -> dict[Kind, Reader]:
     from .bin01 import read_bin01
     from .ctl import read_ctl

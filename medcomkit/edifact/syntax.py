@@ -53,17 +53,15 @@ class Segment:
     def get(self, element: int, component: int = 1) -> str:
         """Component ``component`` of element ``element`` (both 1-based, tag not counted); ``''``
         when absent."""
-        if element > len(self.elements):
+        try:
+            return self.elements[element - 1][component - 1]
+        except IndexError:
             return ""
-        parts = self.elements[element - 1]
-        return parts[component - 1] if component <= len(parts) else ""
-
-    def has(self, element: int, component: int = 1) -> bool:
-        return bool(self.get(element, component))
 
     @property
     def qualifier(self) -> str:
-        return self.get(1)
+        elements = self.elements
+        return elements[0][0] if elements else ""
 
 
 @dataclass
@@ -130,6 +128,73 @@ def read_segments(data: bytes) -> Syntax:
 
 
 def _split(syntax: Syntax, position: int) -> None:
+    text, sep = syntax.text, syntax.separators
+    if f"UNO{sep.element}" in text:
+        _split_carefully(syntax, position)
+    else:
+        _split_plainly(syntax, position)
+
+
+_PLACEHOLDER_BASE = 0xE000  # private-use characters: never in Latin-1 text
+
+
+def _split_plainly(syntax: Syntax, position: int) -> None:
+    """The common case, no attachment: splitting in C, one pass. Released service characters are
+    first swapped for private-use placeholders (Latin-1 text has none), and swapped back in the
+    few segments that had them."""
+    sep = syntax.separators
+    text = syntax.text[position:]  # after UNA, whose own characters are not released
+    releases: list[int] = []  # where a release pair became one placeholder (in the new text)
+    if sep.release in text:
+        service = {c: chr(_PLACEHOLDER_BASE + i) for i, c in enumerate(_service(sep))}
+
+        def collapse(match: re.Match[str]) -> str:
+            releases.append(match.start() - len(releases))
+            return service.get(match.group(1), match.group(1))
+
+        text = re.sub(re.escape(sep.release) + "(.)", collapse, text, flags=re.DOTALL)
+    restore = {_PLACEHOLDER_BASE + i: c for i, c in enumerate(_service(sep))}
+    element_sep, component_sep = sep.element, sep.component
+    segments = syntax.segments
+    start_of_body = position
+    position = 0
+    pieces = text.split(sep.terminator)
+    last = pieces.pop()
+    number = 0
+    shifted = 0  # releases before the current position: the offset in the original text grows by one each
+    for raw in pieces:
+        offset = position
+        if raw[:1] in ("\r", "\n"):
+            stripped = raw.lstrip("\r\n")
+            offset += len(raw) - len(stripped)
+            raw = stripped
+        position = offset + len(raw) + 1
+        number += 1
+        elements = [element.split(component_sep) for element in raw.split(element_sep)]
+        released = 0
+        while shifted + released < len(releases) and releases[shifted + released] < position:
+            released += 1
+        if released:
+            elements = [[value.translate(restore) for value in element] for element in elements]
+        head = elements[0]
+        segment = Segment(head[0], elements[1:], number, start_of_body + offset + shifted)
+        shifted += released
+        if len(head) > 1 or not _TAG.fullmatch(head[0]):
+            syntax.issues.append(r.TAG.issue(*syntax.where(segment), tag=head[0][:20]))
+        segments.append(segment)
+    rest = last.lstrip("\r\n")
+    if rest:
+        start = len(syntax.text) - len(rest)
+        location, line = syntax.at(start, f"segment {number + 1} {rest[:3]}")
+        syntax.issues.append(r.UNTERMINATED.issue(location, line, tag=rest[:3]))
+
+
+def _service(sep: Separators) -> tuple[str, ...]:
+    return (sep.release, sep.terminator, sep.element, sep.component)
+
+
+def _split_carefully(syntax: Syntax, position: int) -> None:
+    """Segment by segment, honouring release characters and the raw bytes after UNO."""
     text, sep = syntax.text, syntax.separators
     release, terminator, element_sep, component_sep = sep.release, sep.terminator, sep.element, sep.component
     length = len(text)
@@ -235,13 +300,15 @@ def _utf8(syntax: Syntax, data: bytes, spans: list[tuple[int, int]]) -> None:
     """Warn when the text (not the attachments) is UTF-8 with multi-byte characters: UNOC is
     ISO-8859-1, so the receiver shows two characters for each letter such as 'ø'. Latin-1 text
     is seldom valid UTF-8, so a whole text that is points to the wrong encoding."""
-    pair = next((m for start, end in spans if (m := _UTF8_PAIR.search(data, start, end))), None)
-    if pair is None:
+    if data.isascii():
         return
     try:
         for start, end in spans:
             data[start:end].decode("utf-8")
     except UnicodeDecodeError:
+        return  # Latin-1, as declared (the usual case, found in C)
+    pair = next((m for start, end in spans if (m := _UTF8_PAIR.search(data, start, end))), None)
+    if pair is None:
         return
     segment = _segment_at(syntax, pair.start())
     location, line = syntax.at(pair.start(), f"segment {segment.number} {segment.tag}" if segment else "")

@@ -9,6 +9,7 @@ from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, Source
 from ._lang import Bilingual
 from ._rule import Rule
 from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+from .edifact.build import build_edifact
 from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
 from .fhir.carecommunication import build_carecommunication, read_carecommunication
 from .model import (
@@ -68,6 +69,7 @@ def rules() -> list[Rule]:
     """Every rule medcomkit can report, sorted by id (for documentation and tooling)."""
     from . import oioxml as _oioxml  # noqa: F401  (importing registers the OIOXML rules)
     from ._rule import all_rules
+    from .edifact import rules as _edifact_rules  # noqa: F401
     from .fhir import rules as _fhir_rules  # noqa: F401  (plain data: no fhir.resources import)
     from .oioxml import rules as _oioxml_rules  # noqa: F401
     from .oioxml import schema as _schema  # noqa: F401
@@ -143,6 +145,7 @@ __all__ = [
     "attachments_for",
     "build_acknowledgement",
     "build_carecommunication",
+    "build_edifact",
     "build_xbin01",
     "build_xctl",
     "build_xdis91",

@@ -207,6 +207,9 @@ def test_the_envelope_fixture_is_valid() -> None:
     ],
 )
 def test_broken_envelope_names_rule_and_segment(broken: bytes, rule: str, segment: str) -> None:
+    report = validate(broken)
+    assert report.to_text("da")
+    assert report.to_text("en")  # every template renders with its parameters
     errors = _errors(broken)
     assert any(found == rule and f" {segment} " in location for found, location in errors), errors
 
@@ -269,7 +272,8 @@ def test_unterminated_segment_and_dangling_release_are_issues_not_exceptions() -
 @given(st.binary(max_size=300) | st.text(alphabet="UNABHTZ+:?'. \n0123SFTXø", max_size=200).map(str.encode))
 def test_hostile_input_never_raises(data: bytes) -> None:
     report = validate(b"UNB" + data)
-    assert report.kind is not None
+    assert report.to_text("da")
+    assert report.to_text("en")
     with contextlib.suppress(ParseError):
         parse_all(b"UNB" + data)
 

@@ -340,3 +340,36 @@ def test_character_outside_latin1_is_refused_when_building() -> None:
 
 def test_separators_default_to_unoc_service_characters() -> None:
     assert Separators().una() == "UNA:+.? '"
+
+
+# --- rules: the same mistake, the same explanation ------------------------------------------------
+
+
+def test_same_mistake_gets_same_explanation_as_in_oioxml() -> None:
+    edifact, xml = _pair("DIS91_2")
+    bad_edifact = edifact.replace(b"2512484916", b"3102484916")  # 31 February
+    bad_xml = xml.replace(b"2512484916", b"3102484916")
+    ours = {i.rule.partition(".")[2]: i.message("en", mask=False) for i in validate(bad_edifact).issues}
+    twin = {i.rule.partition(".")[2]: i.message("en", mask=False) for i in validate(bad_xml).issues}
+    assert "cpr-date" in ours
+    assert ours["cpr-date"] == twin["cpr-date"]
+
+
+def test_segment_order_and_values_are_checked() -> None:
+    edifact, _ = _pair("DIS91_2")
+    missing = edifact.replace(b"PAS+POT'", b"").replace(b"UNT+29+", b"UNT+28+")
+    assert ("edifact.segment-missing", "S14") in {
+        (i.rule, (i.location or "").split()[2]) for i in validate(missing).issues
+    }
+    doubled = edifact.replace(b"BGM+EPI++9+NA'", b"BGM+EPI++9+NA'BGM+EPI++9+NA'").replace(
+        b"UNT+29+", b"UNT+30+"
+    )
+    assert "edifact.segment-unexpected" in validate(doubled).rules()
+    long_name = edifact.replace(b"FYS-KLINIKKEN", b"F" * 36)
+    assert "edifact.value-length" in validate(long_name).rules()
+    bad_date = edifact.replace(b"DTM+137:201401151202:203", b"DTM+137:201402301202:203")
+    assert "edifact.date" in validate(bad_date).rules()
+    bad_code = edifact.replace(b"PAS+POT", b"PAS+XYZ")
+    report = validate(bad_code)
+    assert not report.valid
+    assert "edifact.parse" in report.rules()

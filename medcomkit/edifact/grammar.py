@@ -82,7 +82,7 @@ class Mismatch:
 
 def match(grammar: tuple[Item, ...], tags: list[str]) -> Mismatch | None:
     """The first place ``tags`` breaks ``grammar``, or ``None`` when they fit."""
-    position, problem = _match(grammar, tags, 0)
+    position, problem = _match(grammar, tags, 0, frozenset())
     if problem is not None:
         return problem
     if position < len(tags):
@@ -90,18 +90,25 @@ def match(grammar: tuple[Item, ...], tags: list[str]) -> Mismatch | None:
     return None
 
 
-def _match(items: tuple[Item, ...], tags: list[str], position: int) -> tuple[int, Mismatch | None]:
+def _match(
+    items: tuple[Item, ...], tags: list[str], position: int, outer: frozenset[str]
+) -> tuple[int, Mismatch | None]:
+    """Match ``items`` from ``position``; ``outer`` holds the tags that may follow them."""
     for index, item in enumerate(items):
         count = 0
         while position < len(tags) and count < item.max and tags[position] == item.tag:
             if item.children:
-                position, problem = _match(item.children[1:], tags, position + 1)
+                after = outer | {i.tag for i in items[index:]}
+                position, problem = _match(item.children[1:], tags, position + 1, after)
                 if problem is not None:
                     return position, problem
             else:
                 position += 1
             count += 1
         if count < item.min:
+            later = outer | {i.tag for i in items[index:]}
+            if position < len(tags) and tags[position] not in later:
+                return position, Mismatch(position, None, ())  # e.g. one repetition too many
             following = tuple(i.tag for i in items[index:] if i.min == 0 or i is item)
             return position, Mismatch(position, item.tag, following[:6])
     return position, None

@@ -373,3 +373,42 @@ def test_segment_order_and_values_are_checked() -> None:
     report = validate(bad_code)
     assert not report.valid
     assert "edifact.parse" in report.rules()
+
+
+def test_a_check_that_breaks_becomes_an_issue(monkeypatch: pytest.MonkeyPatch) -> None:
+    from medcomkit.edifact import validate as edifact_validate
+
+    def broken(*_: object) -> None:
+        raise IndexError("simulated")
+
+    monkeypatch.setattr(edifact_validate, "_values", broken)
+    report = validate(GOOD)
+    assert "edifact.check-failed" in report.rules()
+    assert "IndexError" in report.to_text("en")
+
+
+def test_mutated_examples_never_raise() -> None:
+    """Segments deleted, doubled, cut or swapped in MedCom's examples: a report, never a traceback."""
+    import random
+
+    _pair("DIS91_1")
+    chooser = random.Random(15)
+    examples = [(PAIRS / "edifact" / f"{name}.edi").read_bytes() for name in NAMES if name != "BIN01_5"]
+    for _ in range(300):
+        pieces = chooser.choice(examples).split(b"'")
+        index = chooser.randrange(len(pieces))
+        operation = chooser.randrange(4)
+        if operation == 0:
+            del pieces[index]
+        elif operation == 1:
+            pieces.insert(index, chooser.choice(pieces))
+        elif operation == 2:
+            pieces[index] = pieces[index][: chooser.randrange(len(pieces[index]) + 1)]
+        else:
+            other = chooser.randrange(len(pieces))
+            pieces[index], pieces[other] = pieces[other], pieces[index]
+        mutated = b"'".join(pieces)
+        report = validate(mutated)
+        assert "edifact.check-failed" not in report.rules(), report.to_text("en")
+        with contextlib.suppress(ParseError):
+            parse_all(mutated)

@@ -263,6 +263,17 @@ UNP_MISMATCH = rule(
     STRUCTURE,
 )
 
+CHECK_FAILED = rule(
+    "edifact.check-failed",
+    E,
+    "medcomkit kunne ikke gøre valideringen af meddelelsen færdig ({detail}). Den er så forkert "
+    "opbygget, at flere regler ikke kunne anvendes; ret de øvrige fejl først. (Meld det gerne som en "
+    "fejl i medcomkit.)",
+    "medcomkit could not finish validating the message ({detail}). It is so malformed that some rules could "
+    "not be applied; fix the other errors first. (Please report it as a medcomkit bug.)",
+    IssueType.INVALID,
+)
+
 # --- the same business rules as OIOXML ------------------------------------------------------------
 IDENTIFIER_FORMAT = twin(oio.IDENTIFIER_FORMAT, "edifact.identifier-format")
 EAN_FORMAT = twin(oio.EAN_FORMAT, "edifact.ean-format")

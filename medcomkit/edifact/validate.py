@@ -86,20 +86,29 @@ def validate_edifact(data: bytes) -> tuple[Kind, list[Issue]]:
                 version=found.version,
                 expected=found.name,
             )
-        before = len(collector.issues)
-        _order(collector, message, found.kind)
-        _values(collector, message)
-        if any(i.severity is Severity.ERROR for i in collector.issues[before:]) or not _readable(interchange):
-            continue
         try:
-            model = _readers()[found.kind](interchange, message)
-        except ParseError as error:
-            collector.issues.append(issue_for_error(error))
-            continue
-        _business(collector, message, found.kind, model)
+            _message(collector, message, found.kind)
+        except Exception as error:  # a check that breaks on a malformed message becomes an issue
+            collector.add(r.CHECK_FAILED, message.unh, detail=type(error).__name__)
     issues = collector.issues
     issues.sort(key=lambda i: i.line or 0)
     return kind, issues
+
+
+def _message(collector: _Collector, message: Message, kind: Kind) -> None:
+    """Order and values; then, when those allow reading, the business rules on the model."""
+    interchange = collector.interchange
+    before = len(collector.issues)
+    _order(collector, message, kind)
+    _values(collector, message)
+    if any(i.severity is Severity.ERROR for i in collector.issues[before:]) or not _readable(interchange):
+        return
+    try:
+        model = _readers()[kind](interchange, message)
+    except ParseError as error:
+        collector.issues.append(issue_for_error(error))
+        return
+    _business(collector, message, kind, model)
 
 
 def _readable(interchange: Interchange) -> bool:
@@ -229,7 +238,7 @@ def _dtm(collector: _Collector, item: Segment) -> None:
             r.DATE,
             item,
             what=f"DTM+{item.get(1)}",
-            value=":".join(item.elements[0][1:]),
+            value=f"{item.get(1, 2)}:{item.get(1, 3)}",
             expected="ÅÅÅÅMMDDTTMM:203 / CCYYMMDDHHMM:203",
         )
 

@@ -75,11 +75,22 @@ def _parser() -> argparse.ArgumentParser:
     demo_kinds = demo.add_subparsers(dest="demo", required=True, parser_class=_Parser)
     km = demo_kinds.add_parser("km", help="a valid XDIS91 with its XBIN01 (PDF) for a fictitious patient")
     km.add_argument("--out", type=Path, required=True, metavar="DIR")
+    km.add_argument(
+        "--syntax", choices=("oioxml", "edifact"), default="oioxml", help="edifact: DIS91 + BIN01"
+    )
     referral = demo_kinds.add_parser(
         "referral", help="a valid XREF01 to child psychiatry with its XBIN01 and the regional form (PDF)"
     )
     referral.add_argument("--out", type=Path, required=True, metavar="DIR")
     referral.add_argument("--version", choices=("XH0130R", "XH0131R"), default="XH0130R")
+    referral.add_argument(
+        "--syntax",
+        choices=("oioxml", "edifact"),
+        default="oioxml",
+        help="edifact: REF01 + BIN01, as DNHF sends it",
+    )
+    for demo_parser in (km, referral):
+        demo_parser.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     cc = demo_kinds.add_parser(
         "carecommunication", help="a valid FHIR CareCommunication thread: new message, reply, forward"
     )
@@ -215,14 +226,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from ._errors import MedcomkitError
     from .demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 
-    if args.demo == "km":
-        paths = write_demo_km(args.out)
-    elif args.demo == "referral":
-        paths = write_demo_referral(args.out, version=args.version)
-    else:
-        paths = write_demo_carecommunication(args.out, format=args.format)
+    try:
+        if args.demo == "km":
+            paths = write_demo_km(args.out, syntax=args.syntax)
+        elif args.demo == "referral":
+            paths = write_demo_referral(args.out, version=args.version, syntax=args.syntax)
+        else:
+            paths = write_demo_carecommunication(args.out, format=args.format)
+    except MedcomkitError as error:  # e.g. an XH0131R referral asked for as REF01 (which is H0130R)
+        print(f"medcomkit: {error.message(getattr(args, 'lang', 'da'))}", file=sys.stderr)
+        return EXIT_USAGE
     for path in paths:
         print(path)
     return EXIT_OK

@@ -412,3 +412,44 @@ def test_mutated_examples_never_raise() -> None:
         assert "edifact.check-failed" not in report.rules(), report.to_text("en")
         with contextlib.suppress(ParseError):
             parse_all(mutated)
+
+
+# --- demo and conversion with attachments ---------------------------------------------------------
+
+
+def test_demo_km_as_edifact_converts_with_its_attachment_to_fhir(tmp_path: Path) -> None:
+    assert main(["demo", "km", "--syntax", "edifact", "--out", str(tmp_path / "demo")]) == 0
+    dis91, bin01 = tmp_path / "demo" / "km-dis91.edi", tmp_path / "demo" / "km-bin01.edi"
+    assert (validate(dis91).kind, validate(bin01).kind) == (Kind.DIS91, Kind.BIN01)
+    assert validate(dis91).valid
+    assert validate(bin01).valid
+    out = tmp_path / "fhir"
+    assert (
+        main(["convert", "--to", "fhir", "--registry", "demo", "--out", str(out), str(dis91), str(bin01)])
+        == 0
+    )
+    (bundle,) = out.iterdir()
+    (message,) = parse_all(bundle)
+    assert isinstance(message, CareMessage)
+    pdf = (tmp_path / "demo" / "forloebsplan.pdf").read_bytes()
+    assert [a.data for a in message.attachments] == [pdf]
+
+
+def test_demo_referral_as_edifact_is_what_dnhf_sends(tmp_path: Path) -> None:
+    assert main(["demo", "referral", "--syntax", "edifact", "--out", str(tmp_path)]) == 0
+    ref01, bin01 = tmp_path / "henvisning-ref01.edi", tmp_path / "henvisning-bin01.edi"
+    assert validate(ref01).valid
+    assert validate(ref01).kind is Kind.REF01
+    assert validate(bin01).valid
+    (referral,) = parse_all(ref01)
+    (attachments,) = parse_all(bin01)
+    assert isinstance(referral, Referral)
+    assert isinstance(attachments, AttachmentMessage)
+    assert {a.identifier for a in referral.attachments} == {a.identifier for a in attachments.attachments}
+    # REF01 is H0130R: the newer XH0131R cannot be written as EDIFACT, and says why.
+    assert (
+        main(
+            ["demo", "referral", "--syntax", "edifact", "--version", "XH0131R", "--out", str(tmp_path / "x")]
+        )
+        == 2
+    )

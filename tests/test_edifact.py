@@ -16,6 +16,7 @@ from support import OIOXML_EXAMPLES
 from medcomkit import parse_all, validate
 from medcomkit._errors import BuildError, ParseError
 from medcomkit.cli import main
+from medcomkit.demo import write_demo_km
 from medcomkit.edifact import build_edifact, read_edifact, validate_edifact
 from medcomkit.edifact.ftx import read_text, write_text
 from medcomkit.edifact.syntax import Separators, read_segments, write_segments
@@ -453,3 +454,24 @@ def test_demo_referral_as_edifact_is_what_dnhf_sends(tmp_path: Path) -> None:
         )
         == 2
     )
+
+
+def test_selftest_xdis91_protocol_accepts_edifact_messages(tmp_path: Path) -> None:
+    """A GP system that sends DIS91 + BIN01 and answers with CTL receipts passes the protocol."""
+    from medcomkit.receipts import receipt_for
+    from medcomkit.selftest import Outcome, Protocol, inputs_for, run_selftest
+
+    dis91, bin01, _ = write_demo_km(tmp_path / "demo", syntax="edifact")
+    folder = tmp_path / "selftest"
+    folder.mkdir()
+    (folder / "XDIS91-A-km.edi").write_bytes(dis91.read_bytes())
+    (folder / "XDIS91-B-km.edi").write_bytes(dis91.read_bytes())
+    (folder / "XDIS91-B-km-bilag.edi").write_bytes(bin01.read_bytes())
+    for item in inputs_for(Protocol.XDIS91).files:
+        (received,) = parse_all(item.data)
+        assert isinstance(received, CareMessage | AttachmentMessage)
+        (folder / f"XDIS91-C-kvittering-{Path(item.name).stem}.edi").write_bytes(
+            build_edifact(receipt_for(received))
+        )
+    result = run_selftest(Protocol.XDIS91, folder)
+    assert [c.outcome for c in result.results] == [Outcome.PASSED] * 3, result.to_text("en")

@@ -475,3 +475,28 @@ def test_selftest_xdis91_protocol_accepts_edifact_messages(tmp_path: Path) -> No
         )
     result = run_selftest(Protocol.XDIS91, folder)
     assert [c.outcome for c in result.results] == [Outcome.PASSED] * 3, result.to_text("en")
+
+
+# --- the journal ----------------------------------------------------------------------------------
+
+
+def test_journal_stores_edifact_and_matches_ctl_receipts(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from medcomkit import Archive, State, receipt_for
+    from medcomkit.model import ReceiptKind, RefuseReason
+
+    dis91, bin01, _ = write_demo_km(tmp_path / "demo", syntax="edifact")
+    (letter,) = parse_all(dis91)
+    assert isinstance(letter, CareMessage)
+    negative = build_edifact(receipt_for(letter, kind=ReceiptKind.NEGATIVE, reason=RefuseReason.SYNTAX_ERROR))
+    with Archive(tmp_path / "journal.db") as journal:
+        sent = journal.add(dis91, direction="sent")[0]
+        binary = journal.add(bin01, direction="sent")[0]
+        answer = journal.add(negative, direction="received")[0]
+        assert (sent.kind, binary.kind, answer.kind) == (Kind.DIS91, Kind.BIN01, Kind.CTL02)
+        assert [e.id for e in journal.linked(sent.entry)] == [binary.entry]
+        assert [r.id for r in journal.receipts(sent.entry)] == [answer.entry]
+        later = letter.envelope.sent + timedelta(days=3)
+        assert journal.status(sent.entry, now=later).state is State.NEGATIVE
+        assert journal.add(dis91, direction="sent")[0].entry == sent.entry  # stored once

@@ -8,9 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
+from strategies import markups, text
 from support import OIOXML_EXAMPLES
 
 from medcomkit import parse_all, validate
@@ -21,7 +22,7 @@ from medcomkit.edifact import build_edifact, read_edifact, validate_edifact
 from medcomkit.edifact.ftx import read_text, write_text
 from medcomkit.edifact.syntax import Separators, read_segments, write_segments
 from medcomkit.markup import to_runs
-from medcomkit.model import AttachmentMessage, CareMessage, Receipt, Referral
+from medcomkit.model import AttachmentMessage, CareMessage, Receipt, Referral, TextSegment
 from medcomkit.oioxml.xbin01 import build_xbin01
 from medcomkit.oioxml.xctl import build_xctl
 from medcomkit.oioxml.xdis91 import build_xdis91
@@ -500,3 +501,61 @@ def test_journal_stores_edifact_and_matches_ctl_receipts(tmp_path: Path) -> None
         later = letter.envelope.sent + timedelta(days=3)
         assert journal.status(sent.entry, now=later).state is State.NEGATIVE
         assert journal.add(dis91, direction="sent")[0].entry == sent.entry  # stored once
+
+
+# --- the fast path ----------------------------------------------------------------------------------
+
+
+def test_fast_path_takes_clean_dis91_and_leaves_the_rest_to_full_validation() -> None:
+    from medcomkit.edifact.fast import dis91_without_issues
+
+    edifact, _ = _pair("DIS91_2")
+    assert dis91_without_issues(edifact)  # MedCom's example, with released characters
+    assert not dis91_without_issues(_pair("DIS91_1")[0])  # two EAN check-digit warnings
+    assert not dis91_without_issues(edifact.replace(b"UNT+29+", b"UNT+28+"))
+    assert not dis91_without_issues(
+        edifact.replace(b"FTX+OE+P00++Undtagelsesredeg", b"FTX+OE+P00++.:Undtagelsesredeg")
+    )
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    markups(),
+    text(1, 70),
+    text(1, 70),
+    st.lists(
+        st.tuples(
+            st.integers(0, 10**6),
+            st.sampled_from(
+                [b"", b"?", b"'", b"+", b":", b".", b"\n", b"0", b"X", b"\xf8", b"\x07", b"S14+14'"]
+            ),
+        ),
+        max_size=3,
+    ),
+)
+def test_fast_path_never_hides_an_issue(
+    markup: str, topic: str, surname: str, edits: list[tuple[int, bytes]]
+) -> None:
+    """Whatever the fast path passes, full validation passes without a single issue. The messages
+    are MedCom's clean DIS91 example with generated text, subject and name, then bytes edited."""
+    from dataclasses import replace
+
+    from medcomkit.edifact.fast import dis91_without_issues
+    from medcomkit.edifact.validate import validate_in_full
+
+    (message,) = read_edifact(_pair("DIS91_2")[0])
+    assert isinstance(message, CareMessage)
+    patient = replace(message.patient, family_name=surname)
+    message = replace(message, patient=patient, topic=topic, segments=(TextSegment(markup),))
+    try:
+        data = build_edifact(message, check=False)
+    except BuildError:
+        return  # e.g. a tab in the text, which UNOC cannot carry
+    candidates = [data]
+    for position, piece in edits:
+        at = position % (len(data) + 1)
+        data = data[:at] + piece + data[at + 1 :]
+        candidates.append(data)
+    for candidate in candidates:
+        if dis91_without_issues(candidate):
+            assert validate_in_full(candidate)[1] == [], candidate

@@ -239,10 +239,11 @@ FTX_LINES = rule(
 FTX_GROUP = rule(
     "edifact.ftx-group",
     W,
-    "Segmentgruppen {group} har {count} FTX-segmenter; MedCom tillader højst {limit} (9 × 5 linjer à 70 "
-    "tegn pr. tekstblok).",
-    "The segment group {group} has {count} FTX segments; MedCom allows at most {limit} (9 × 5 lines of 70 "
-    "characters per text block).",
+    "Segmentgruppen {group} har {count} FTX-segmenter; MedComs konverter tillader højst {limit} (emnet og "
+    "teksten, 5 linjer à 70 tegn pr. FTX) og afviser resten. Del teksten i flere blokke.",
+    "The segment group {group} has {count} FTX segments; MedCom's converter allows at most {limit} (the "
+    "subject and the text, 5 lines of 70 characters per FTX) and rejects more. Split the text into more "
+    "blocks.",
     IssueType.TOO_LONG,
 )
 FORMAT_CODE = rule(

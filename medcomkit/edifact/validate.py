@@ -38,14 +38,16 @@ from . import rules as r
 from .codes import EXTENSIONS, OBJECT_CODES, reverse
 from .common import parse_ccyymmddhhmm, parse_unb_moment
 from .envelope import Interchange, Message, open_interchange
+from .fast import dis91_without_issues
 from .ftx import FORMAT_STYLES, LINE, LINES_PER_FTX
 from .grammar import GRAMMARS, match
 from .read import EdifactMessage, _readers
 from .syntax import Segment
 
-__all__ = ["validate_edifact"]
+__all__ = ["validate_edifact", "validate_in_full"]
 
 TEXT_LIMIT = 31150
+FTX_PER_BLOCK = 9
 MESSAGE_LIMIT = 100 * 1024 * 1024
 _UUID_HYPHENS = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _SKS_DIAGNOSIS = re.compile(r"D[A-Z]")
@@ -66,6 +68,13 @@ class _Collector:
 
 def validate_edifact(data: bytes) -> tuple[Kind, list[Issue]]:
     """Validate an EDIFACT interchange; returns its kind and every issue in segment order."""
+    if dis91_without_issues(data):  # the common case, checked in C (see .fast)
+        return Kind.DIS91, []
+    return validate_in_full(data)
+
+
+def validate_in_full(data: bytes) -> tuple[Kind, list[Issue]]:
+    """:func:`validate_edifact` without the fast path (every check, every time)."""
     interchange = open_interchange(data)
     collector = _Collector(interchange)
     collector.issues.extend(interchange.issues)
@@ -222,6 +231,7 @@ def _values(collector: _Collector, message: Message) -> None:
             length=len(reference),
             limit=14,
         )
+    _ftx_groups(collector, message)
     for item in message.body:
         for element, component, limit, what in _LENGTHS.get(item.tag, ()):
             value = item.get(element, component)
@@ -230,6 +240,22 @@ def _values(collector: _Collector, message: Message) -> None:
         check = _VALUE_CHECKS.get(item.tag)
         if check is not None:
             check(collector, item)
+
+
+def _ftx_groups(collector: _Collector, message: Message) -> None:
+    """A DIS91 text block (S14) holds at most nine FTX (the subject and eight, or nine), as MedCom's
+    converter requires; more is read, but the converter and older receivers reject it."""
+    if message.unh.get(2, 1) != "MEDDIS":
+        return
+    group: Segment | None = None
+    count = 0
+    for item in [*message.body, None]:
+        if item is None or item.tag == "S14":
+            if group is not None and count > FTX_PER_BLOCK:
+                collector.add(r.FTX_GROUP, group, group="S14", count=count, limit=FTX_PER_BLOCK)
+            group, count = item, 0
+        elif item.tag == "FTX" and item.qualifier not in ("BIN", "URL", "SUP"):
+            count += 1
 
 
 def _dtm(collector: _Collector, item: Segment) -> None:

@@ -565,3 +565,29 @@ def test_fast_path_never_hides_an_issue(
     for candidate in candidates:
         if dis91_without_issues(candidate):
             assert validate_in_full(candidate)[1] == [], candidate
+
+
+def test_attachment_references_are_checked_as_in_oioxml() -> None:
+    from dataclasses import replace
+
+    from medcomkit.model import Attachment
+
+    (message,) = read_edifact(_pair("DIS91_2")[0])
+    assert isinstance(message, CareMessage)
+    pdf = Attachment(
+        title="Plan",
+        identifier="5e0f6d9c-3a1b-4c8e-9f21-7b6a4d2c1e90",
+        file_type="pdf",
+        object_code="billede",
+        size=10,
+    )
+    twice = replace(message, attachments=(pdf, replace(pdf, title="Plan igen")))
+    report = validate(build_edifact(twice, check=False))
+    assert {"edifact.attachment-id-duplicate", "edifact.object-code"} <= report.rules()
+    with pytest.raises(BuildError, match="more than once"):
+        build_edifact(twice)
+    (back,) = read_edifact(
+        build_edifact(replace(message, attachments=(replace(pdf, object_code="vektor_grafik"),)))
+    )
+    assert isinstance(back, CareMessage)
+    assert back.attachments == (replace(pdf, object_code="vektor_grafik"),)

@@ -12,6 +12,7 @@ from .._errors import BuildError, ParseError
 from .._lang import Bilingual
 from ..model import Address, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
 from ..oioxml._xml import COPENHAGEN, to_local
+from ..report import Kind
 from .codes import ORG_ID_KIND, ORG_ID_QUALIFIER, SPECIALITY, SPECIALITY_NUMBER
 from .envelope import KIND_TYPES, Interchange, Message
 from .syntax import Segment, write_segments
@@ -254,13 +255,13 @@ def build_interchange(
     sender_ean: str,
     receiver_ean: str,
     message_id: str,
-    kind: object,
+    kind: Kind,
     body: list[Segment],
     *,
     receipt: bool = False,
 ) -> bytes:
     """UNB, UNH, the body, UNT and UNZ written as ISO-8859-1 EDIFACT (refusing what it cannot carry)."""
-    message_type = KIND_TYPES[kind]  # type: ignore[index]
+    message_type = KIND_TYPES[kind]
     sent = to_local(envelope.sent)
     unb_elements: list[Element] = [
         ["UNOC", "3"],

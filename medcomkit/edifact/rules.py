@@ -255,7 +255,6 @@ FORMAT_CODE = rule(
     "PK0, PU0 and the same with F (fixed font).",
     IssueType.CODE_INVALID,
 )
-BINARY_SIZE_MISMATCH = twin(oio.OBJECT_SIZE, "edifact.object-size")
 UNP_MISMATCH = rule(
     "edifact.unp",
     E,

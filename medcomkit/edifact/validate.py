@@ -22,6 +22,7 @@ from ..identifiers import (
 )
 from ..markup import length
 from ..model import (
+    Attachment,
     AttachmentMessage,
     CareMessage,
     Organisation,
@@ -401,20 +402,18 @@ def _care_message(collector: _Collector, message: Message, model: CareMessage) -
     _references(collector, message, model.attachments)
 
 
-def _references(collector: _Collector, message: Message, attachments: tuple[object, ...]) -> None:
+def _references(collector: _Collector, message: Message, attachments: tuple[Attachment, ...]) -> None:
     seen: set[str] = set()
     references = [s for s in message.body if s.tag == "FTX" and s.qualifier == "BIN"]
     for attachment in attachments:
-        identifier = getattr(attachment, "identifier", None)
+        identifier = attachment.identifier
         item = references[0] if references else None
         if identifier:
             key = identifier.replace("-", "").lower()
             if key in seen:
                 collector.add(r.ATTACHMENT_ID_DUPLICATE, item, value=identifier)
             seen.add(key)
-        _object_code(
-            collector, item, getattr(attachment, "object_code", None), getattr(attachment, "file_type", None)
-        )
+        _object_code(collector, item, attachment.object_code, attachment.file_type)
 
 
 def _object_code(

@@ -98,9 +98,16 @@ def _parser() -> argparse.ArgumentParser:
     cc.add_argument("--format", choices=("json", "xml"), default="json")
 
     convert = commands.add_parser(
-        "convert", help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does"
+        "convert",
+        help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does; "
+        "EDIFACT to OIOXML or back",
     )
-    convert.add_argument("paths", nargs="+", metavar="INPUT", help="message files; an XDIS91 with its XBIN01")
+    convert.add_argument(
+        "paths",
+        nargs="+",
+        metavar="INPUT",
+        help="message files; an XDIS91 (or DIS91) with its XBIN01 (or BIN01)",
+    )
     convert.add_argument("--to", choices=("fhir", "oioxml", "edifact"), required=True)
     convert.add_argument("--fhir-format", choices=("json", "xml"), default="json")
     convert.add_argument("--out", type=Path, required=True, metavar="DIR")

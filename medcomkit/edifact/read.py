@@ -58,8 +58,8 @@ def read_interchange(interchange: Interchange) -> list[EdifactMessage]:
         raise ParseError(
             fatal.rule,
             Bilingual(
-                f"{fatal.location or ''}: {fatal.message('da', mask=False)}",
-                f"{fatal.location or ''}: {fatal.message('en', mask=False)}",
+                f"{fatal.location or ''}: {fatal.message('da')}",
+                f"{fatal.location or ''}: {fatal.message('en')}",
             ),
             line=fatal.line,
         )

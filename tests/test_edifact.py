@@ -517,7 +517,12 @@ def test_fast_path_takes_clean_dis91_and_leaves_the_rest_to_full_validation() ->
 
     edifact, _ = _pair("DIS91_2")
     assert dis91_without_issues(edifact)  # MedCom's example, with released characters
-    assert not dis91_without_issues(_pair("DIS91_1")[0])  # two EAN check-digit warnings
+    assert not dis91_without_issues(_pair("DIS91_1")[0])  # two EAN check-digit warnings …
+    from medcomkit.edifact.fast import fast_dis91
+
+    warnings = fast_dis91(_pair("DIS91_1")[0])  # … which the fast path places as the full one does
+    assert warnings is not None
+    assert [i.rule for i in warnings] == ["edifact.ean-check-digit"] * 2
     assert not dis91_without_issues(edifact.replace(b"UNT+29+", b"UNT+28+"))
     assert not dis91_without_issues(
         edifact.replace(b"FTX+OE+P00++Undtagelsesredeg", b"FTX+OE+P00++.:Undtagelsesredeg")
@@ -529,6 +534,8 @@ def test_fast_path_takes_clean_dis91_and_leaves_the_rest_to_full_validation() ->
     markups(),
     text(1, 70),
     text(1, 70),
+    st.text("0123456789", min_size=10, max_size=10),
+    st.sampled_from(["5790000121526", "5790000120400"]),  # a right and a wrong check digit
     st.lists(
         st.tuples(
             st.integers(0, 10**6),
@@ -540,19 +547,22 @@ def test_fast_path_takes_clean_dis91_and_leaves_the_rest_to_full_validation() ->
     ),
 )
 def test_fast_path_never_hides_an_issue(
-    markup: str, topic: str, surname: str, edits: list[tuple[int, bytes]]
+    markup: str, topic: str, surname: str, cpr: str, ean: str, edits: list[tuple[int, bytes]]
 ) -> None:
-    """Whatever the fast path passes, full validation passes without a single issue. The messages
-    are MedCom's clean DIS91 example with generated text, subject and name, then bytes edited."""
+    """Whatever the fast path answers, full validation answers with the very same issues. The
+    messages are MedCom's clean DIS91 example with generated text, subject, name and CPR, then
+    bytes edited."""
     from dataclasses import replace
 
-    from medcomkit.edifact.fast import dis91_without_issues
+    from medcomkit.edifact.fast import fast_dis91
     from medcomkit.edifact.validate import validate_in_full
+    from medcomkit.model import PersonId, PersonIdKind
 
     (message,) = read_edifact(_pair("DIS91_2")[0])
     assert isinstance(message, CareMessage)
-    patient = replace(message.patient, family_name=surname)
-    message = replace(message, patient=patient, topic=topic, segments=(TextSegment(markup),))
+    patient = replace(message.patient, family_name=surname, identifier=PersonId(PersonIdKind.CPR, cpr))
+    sender = replace(message.sender, ean=ean)
+    message = replace(message, patient=patient, sender=sender, topic=topic, segments=(TextSegment(markup),))
     try:
         data = build_edifact(message, check=False)
     except BuildError:
@@ -563,8 +573,9 @@ def test_fast_path_never_hides_an_issue(
         data = data[:at] + piece + data[at + 1 :]
         candidates.append(data)
     for candidate in candidates:
-        if dis91_without_issues(candidate):
-            assert validate_in_full(candidate)[1] == [], candidate
+        found = fast_dis91(candidate)
+        if found is not None:
+            assert found == validate_in_full(candidate)[1], candidate
 
 
 def test_attachment_references_are_checked_as_in_oioxml() -> None:

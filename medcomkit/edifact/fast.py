@@ -1,23 +1,26 @@
-"""A fast path for the common case: a DIS91 that is plainly well-formed and gives no issue.
+"""A fast path for the common case: a DIS91 that is plainly well-formed.
 
 Most messages a receiver validates are fine. For them the whole structure of a DIS91 interchange
 (envelopes, segment order and repetition, value lengths, codes and characters) is checked by one
 compiled regular expression, run in C, and the few business rules that could still speak (EAN
-check digits, CPR, dates, text present, subject present) by looking at the captured values. The
-fast path may only say "no issues": it is deliberately narrower than the full validation, and
-anything it does not recognise or any rule that could fire sends the message to the full path,
-which finds and locates every issue. ``tests/test_edifact.py`` holds the two to that contract.
+check digits, CPR, dates, text present, subject present) by looking at the captured values. It
+reports only the warnings it can place itself (EAN check digits, CPR) and is deliberately narrower
+than the full validation: anything it does not recognise, or any other rule that could fire, sends
+the message to the full path, which finds and locates every issue. ``tests/test_edifact.py``
+holds the two to that contract: the same issues, or no answer.
 """
 
 from __future__ import annotations
 
 import re
 
-from ..identifiers import _gln_problems, cpr_problems
+from ..identifiers import CprProblem, _gln_problems, cpr_problems, gln_check_digit
 from ..oioxml.checks import _IDENTIFIER_EXPECTATIONS
+from ..report import Issue
+from . import rules as r
 from .common import parse_ccyymmddhhmm, parse_unb_moment
 
-__all__ = ["dis91_without_issues"]
+__all__ = ["dis91_without_issues", "fast_dis91"]
 
 # One value character: anything printable in Latin-1 but the service characters, or a released one.
 # Texts without a release character use the plain class, which the regular expression engine runs
@@ -73,7 +76,7 @@ def _dis91_pattern(v: str) -> str:
     return (
         r"(?:UNA:\+\.\? ')?"
         + _segment(
-            r"UNB\+UNOC:3\+(?P<sender>[0-9]{13}):14\+(?P<receiver>[0-9]{13}):14\+(?P<day>[0-9]{6}):(?P<clock>[0-9]{4})"
+            r"(?P<unb_at>)UNB\+UNOC:3\+(?P<sender>[0-9]{13}):14\+(?P<receiver>[0-9]{13}):14\+(?P<day>[0-9]{6}):(?P<clock>[0-9]{4})"
             r"\+(?P<envelope>[A-Za-z0-9]{1,14})\+\+\+\+[01]"
         )
         + r"(?P<unh>[\r\n]*UNH\+(?P<reference>[A-Za-z0-9]{1,14})\+MEDDIS:D:93A:UN:D9134L\+DIS91')"
@@ -87,7 +90,9 @@ def _dis91_pattern(v: str) -> str:
         + _optional(_segment(r"RFF\+(?:NO|HI):NC"))
         + _segment(r"DTM\+182:(?P=authorised):203")
         + _segment(r"S07\+07")
-        + _segment(rf"PNA\+PAT\+(?P<cpr>[0-9]{{10}}):::CPR:IM\+\+\+SU:{v}{{1,70}}(?:\+FO:{v}{{1,70}})?")
+        + _segment(
+            rf"(?P<pna_at>)PNA\+PAT\+(?P<cpr>[0-9]{{10}}):::CPR:IM\+\+\+SU:{v}{{1,70}}(?:\+FO:{v}{{1,70}})?"
+        )
         + _optional(_address(v))
         + _optional(_segment(rf"EMP\+1\+\+:::{v}{{1,35}}"))
         + _segment(r"S11\+11")
@@ -126,36 +131,71 @@ _IDENTIFIER_CODES = {
 def dis91_without_issues(data: bytes) -> bool:
     """True only when ``data`` is a DIS91 that full validation would pass without any issue;
     ``False`` means "validate in full", not "invalid"."""
+    return fast_dis91(data) == []
+
+
+def fast_dis91(data: bytes) -> list[Issue] | None:
+    """The issues of a plainly well-formed DIS91 whose only findings are the warnings this path can
+    place itself (EAN check digits on UNB, CPR date and modulus 11 on PNA), exactly as full
+    validation reports them; ``None`` means "validate in full", not "invalid"."""
     if not data.startswith((b"UNA:+.? '", b"UNB+")):
-        return False  # other separators, leading blank lines: the full path decides
+        return None  # other separators, leading blank lines: the full path decides
     if not data.isascii():
         try:
             data.decode("utf-8")
         except UnicodeDecodeError:
             pass  # Latin-1, as UNOC says
         else:
-            return False  # UTF-8 bytes under UNOC: the full path warns
+            return None  # UTF-8 bytes under UNOC: the full path warns
     text = data.decode("latin-1")
-    released = text.find("?", 9 if text.startswith("UNA") else 0) != -1  # UNA names "?" itself
+    start = 9 if text.startswith("UNA") else 0  # UNA names "?" and "'" itself
+    released = text.find("?", start) != -1
     found = (_RELEASED if released else _PLAIN).fullmatch(text)
     if found is None or _TEXT_PRESENT.search(text, found.end("unh")) is None:
-        return False
+        return None
     if len(text) > _TEXT_LIMIT and sum(len(m) for m in _TEXT_SEGMENTS.findall(text)) > _TEXT_LIMIT:
-        return False  # the text may be over the limit older receivers allow (each character written counts)
+        return None  # the text may be over the limit older receivers allow (each character written counts)
     if released and "??" in text:
-        return False  # a released release character before a terminator: count in full
+        return None  # a released release character before a terminator: count in full
     segments = text.count("'", found.end("unh"), found.start("unt")) - text.count("?'", found.end("unh"))
     if found["count"] != str(segments + 2):
-        return False
+        return None
     if (
         parse_unb_moment(found["day"], found["clock"]) is None
         or parse_ccyymmddhhmm(found["authorised"]) is None
     ):
-        return False
-    if _gln_problems(found["sender"]) or _gln_problems(found["receiver"]) or cpr_problems(found["cpr"]):
-        return False
+        return None
     for party in ("ssp", "po"):
         expectation = _IDENTIFIER_EXPECTATIONS.get(_IDENTIFIER_CODES[found[f"{party}_code"]])
         if expectation is not None and not expectation[0](found[f"{party}_id"]):
-            return False
-    return True
+            return None
+    issues: list[Issue] = []
+    unb = found.start("unb_at")
+    for ean in (found["sender"], found["receiver"]):
+        if _gln_problems(ean):  # 13 digits, so only the check digit can be wrong
+            issues.append(
+                r.EAN_CHECK_DIGIT.issue(
+                    *_where(text, unb, 1, "UNB"), value=ean, expected=gln_check_digit(ean[:12])
+                )
+            )
+    cpr = found["cpr"]
+    problems = cpr_problems(cpr)
+    if problems:
+        pna = found.start("pna_at")
+        if text.count("?'", start, pna):
+            return None  # a released terminator before the patient: count segments in full
+        place = _where(text, pna, text.count("'", start, pna) + 1, "PNA")
+        if CprProblem.DATE in problems:
+            issues.append(r.CPR_DATE.issue(*place, value=cpr))
+        if CprProblem.MODULUS11 in problems:
+            issues.append(r.CPR_MODULUS11.issue(*place, value=cpr))
+    issues.sort(key=lambda i: i.line or 0)
+    return issues
+
+
+def _where(text: str, offset: int, number: int, tag: str) -> tuple[str, int]:
+    """Location and line of a segment, as the full path writes them."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return f"segment {number} {tag} (kolonne/column {offset - line_start + 1})", text.count(
+        "\n", 0, offset
+    ) + 1

@@ -39,7 +39,7 @@ from . import rules as r
 from .codes import EXTENSIONS, OBJECT_CODES, reverse
 from .common import parse_ccyymmddhhmm, parse_unb_moment
 from .envelope import Interchange, Message, open_interchange
-from .fast import dis91_without_issues
+from .fast import fast_dis91
 from .ftx import FORMAT_STYLES, LINE, LINES_PER_FTX
 from .grammar import GRAMMARS, match
 from .read import EdifactMessage, _readers
@@ -69,8 +69,9 @@ class _Collector:
 
 def validate_edifact(data: bytes) -> tuple[Kind, list[Issue]]:
     """Validate an EDIFACT interchange; returns its kind and every issue in segment order."""
-    if dis91_without_issues(data):  # the common case, checked in C (see .fast)
-        return Kind.DIS91, []
+    found = fast_dis91(data)  # the common case, checked in C (see .fast)
+    if found is not None:
+        return Kind.DIS91, found
     return validate_in_full(data)
 
 

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ._lang import Bilingual
     from ._rule import Rule
     from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+    from .edifact.build import build_edifact
     from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
     from .fhir.carecommunication import build_carecommunication, read_carecommunication
     from .model import (
@@ -92,6 +93,7 @@ _LAZY: dict[str, str] = {
     "ResendPolicy": ".archive",
     "State": ".archive",
     "Status": ".archive",
+    "build_edifact": ".edifact.build",
     "acknowledge": ".fhir.acknowledgement",
     "build_acknowledgement": ".fhir.acknowledgement",
     "read_acknowledgement": ".fhir.acknowledgement",
@@ -191,6 +193,7 @@ def rules() -> list[Rule]:
     """Every rule medcomkit can report, sorted by id (for documentation and tooling)."""
     from . import oioxml as _oioxml  # noqa: F401  (importing registers the OIOXML rules)
     from ._rule import all_rules
+    from .edifact import rules as _edifact_rules  # noqa: F401
     from .fhir import rules as _fhir_rules  # noqa: F401  (plain data: no fhir.resources import)
     from .oioxml import rules as _oioxml_rules  # noqa: F401
     from .oioxml import schema as _schema  # noqa: F401
@@ -266,6 +269,7 @@ __all__ = [
     "attachments_for",
     "build_acknowledgement",
     "build_carecommunication",
+    "build_edifact",
     "build_xbin01",
     "build_xctl",
     "build_xdis91",

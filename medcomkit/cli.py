@@ -90,11 +90,22 @@ def _parser() -> argparse.ArgumentParser:
     demo_kinds = demo.add_subparsers(dest="demo", required=True, parser_class=_Parser)
     km = demo_kinds.add_parser("km", help="a valid XDIS91 with its XBIN01 (PDF) for a fictitious patient")
     km.add_argument("--out", type=Path, required=True, metavar="DIR")
+    km.add_argument(
+        "--syntax", choices=("oioxml", "edifact"), default="oioxml", help="edifact: DIS91 + BIN01"
+    )
     referral = demo_kinds.add_parser(
         "referral", help="a valid XREF01 to child psychiatry with its XBIN01 and the regional form (PDF)"
     )
     referral.add_argument("--out", type=Path, required=True, metavar="DIR")
     referral.add_argument("--version", choices=("XH0130R", "XH0131R"), default="XH0130R")
+    referral.add_argument(
+        "--syntax",
+        choices=("oioxml", "edifact"),
+        default="oioxml",
+        help="edifact: REF01 + BIN01, as DNHF sends it",
+    )
+    for demo_parser in (km, referral):
+        demo_parser.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     cc = demo_kinds.add_parser(
         "carecommunication", help="a valid FHIR CareCommunication thread: new message, reply, forward"
     )
@@ -102,10 +113,17 @@ def _parser() -> argparse.ArgumentParser:
     cc.add_argument("--format", choices=("json", "xml"), default="json")
 
     convert = commands.add_parser(
-        "convert", help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does"
+        "convert",
+        help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does; "
+        "EDIFACT to OIOXML or back",
     )
-    convert.add_argument("paths", nargs="+", metavar="INPUT", help="message files; an XDIS91 with its XBIN01")
-    convert.add_argument("--to", choices=("fhir", "oioxml"), required=True)
+    convert.add_argument(
+        "paths",
+        nargs="+",
+        metavar="INPUT",
+        help="message files; an XDIS91 (or DIS91) with its XBIN01 (or BIN01)",
+    )
+    convert.add_argument("--to", choices=("fhir", "oioxml", "edifact"), required=True)
     convert.add_argument("--fhir-format", choices=("json", "xml"), default="json")
     convert.add_argument("--out", type=Path, required=True, metavar="DIR")
     convert.add_argument(
@@ -228,14 +246,19 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from ._errors import MedcomkitError
     from .demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 
-    if args.demo == "km":
-        paths = write_demo_km(args.out)
-    elif args.demo == "referral":
-        paths = write_demo_referral(args.out, version=args.version)
-    else:
-        paths = write_demo_carecommunication(args.out, format=args.format)
+    try:
+        if args.demo == "km":
+            paths = write_demo_km(args.out, syntax=args.syntax)
+        elif args.demo == "referral":
+            paths = write_demo_referral(args.out, version=args.version, syntax=args.syntax)
+        else:
+            paths = write_demo_carecommunication(args.out, format=args.format)
+    except MedcomkitError as error:  # e.g. an XH0131R referral asked for as REF01 (which is H0130R)
+        print(f"medcomkit: {error.message(getattr(args, 'lang', 'da'))}", file=sys.stderr)
+        return EXIT_USAGE
     for path in paths:
         print(path)
     return EXIT_OK

@@ -144,8 +144,9 @@ def demo_care_message(*, when: datetime = DEMO_TIME) -> CareMessage:
     )
 
 
-def write_demo_km(directory: Path) -> list[Path]:
-    """Write the demo XDIS91, its XBIN01 and the PDF into ``directory``; return the paths."""
+def write_demo_km(directory: Path, *, syntax: Literal["oioxml", "edifact"] = "oioxml") -> list[Path]:
+    """Write the demo XDIS91, its XBIN01 and the PDF into ``directory``; return the paths.
+    With ``syntax="edifact"`` the letter is a DIS91 with a BIN01, as most GP systems receive it."""
     from .oioxml.xbin01 import attachments_for, build_xbin01
     from .oioxml.xdis91 import build_xdis91
 
@@ -153,11 +154,13 @@ def write_demo_km(directory: Path) -> list[Path]:
     binary = attachments_for(message, message_id="DEMOBIN0000001", envelope_id="DEMOKUV0000002")
     assert binary is not None  # the demo message has an attachment with bytes
     directory.mkdir(parents=True, exist_ok=True)
-    outputs = {
-        "km-xdis91.xml": build_xdis91(message),
-        "km-xbin01.xml": build_xbin01(binary),
-        "forloebsplan.pdf": demo_plan_pdf(),
-    }
+    if syntax == "edifact":
+        from .edifact.build import build_edifact
+
+        letters = {"km-dis91.edi": build_edifact(message), "km-bin01.edi": build_edifact(binary)}
+    else:
+        letters = {"km-xdis91.xml": build_xdis91(message), "km-xbin01.xml": build_xbin01(binary)}
+    outputs = {**letters, "forloebsplan.pdf": demo_plan_pdf()}
     written = []
     for name, data in outputs.items():
         path = directory / name
@@ -364,8 +367,14 @@ def demo_referral(*, version: Literal["XH0130R", "XH0131R"] = "XH0130R") -> Refe
     )
 
 
-def write_demo_referral(directory: Path, *, version: Literal["XH0130R", "XH0131R"] = "XH0130R") -> list[Path]:
-    """Write the demo XREF01, its XBIN01 and the filled-in form as PDF into ``directory``."""
+def write_demo_referral(
+    directory: Path,
+    *,
+    version: Literal["XH0130R", "XH0131R"] = "XH0130R",
+    syntax: Literal["oioxml", "edifact"] = "oioxml",
+) -> list[Path]:
+    """Write the demo XREF01, its XBIN01 and the filled-in form as PDF into ``directory``. With
+    ``syntax="edifact"`` the referral is a REF01 with a BIN01, as DNHF sends it (REF01 is H0130R)."""
     from .oioxml.xbin01 import build_xbin01
     from .oioxml.xref01 import build_xref01, referral_attachments
     from .referral_form import render_referral_form
@@ -374,11 +383,19 @@ def write_demo_referral(directory: Path, *, version: Literal["XH0130R", "XH0131R
     binary = referral_attachments(referral, message_id="DEMOBIN0000011", envelope_id="DEMOKUV0000012")
     assert binary is not None  # the demo referral has attachments with bytes
     directory.mkdir(parents=True, exist_ok=True)
-    outputs = {
-        "henvisning-xref01.xml": build_xref01(referral, version=version),
-        "henvisning-xbin01.xml": build_xbin01(binary),
-        "henvisningsskema.pdf": render_referral_form(demo_referral_form()),
-    }
+    if syntax == "edifact":
+        from .edifact.build import build_edifact
+
+        letters = {
+            "henvisning-ref01.edi": build_edifact(referral),
+            "henvisning-bin01.edi": build_edifact(binary),
+        }
+    else:
+        letters = {
+            "henvisning-xref01.xml": build_xref01(referral, version=version),
+            "henvisning-xbin01.xml": build_xbin01(binary),
+        }
+    outputs = {**letters, "henvisningsskema.pdf": render_referral_form(demo_referral_form())}
     written = []
     for name, data in outputs.items():
         path = directory / name

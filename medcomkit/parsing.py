@@ -6,7 +6,7 @@ from ._errors import ParseError
 from ._lang import Bilingual
 from .model import AttachmentMessage, CareMessage, Receipt, Referral
 from .report import Kind
-from .sniff import FHIR_NS, fhir_kind, xml_kind
+from .sniff import FHIR_NS, fhir_kind, is_edifact, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
 
@@ -16,13 +16,17 @@ Message = CareMessage | AttachmentMessage | Receipt | Referral
 
 
 def parse_all(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> list[Message]:
-    """Every message in ``source`` (an OIOXML Emessage may carry several letters).
+    """Every message in ``source`` (an OIOXML Emessage or EDIFACT interchange may carry several).
 
     Parsing is forgiving where meaning is clear (UTF-8 bytes under an ISO-8859-1 declaration are
     read as UTF-8; ``<br/>`` is read as a line break) and raises :class:`ParseError` only when
     the input cannot be understood. Use :func:`medcomkit.validate` to learn what is wrong.
     """
     data, _ = read_source(source, max_bytes=max_bytes)
+    if is_edifact(data):
+        from .edifact.read import read_edifact
+
+        return list(read_edifact(data))
     if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
         from .fhir.document import read_fhir
 

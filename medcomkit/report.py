@@ -57,6 +57,12 @@ class Kind(StrEnum):
     VANS_ENVELOPE = "VANSEnvelope"
     CARE_COMMUNICATION = "CareCommunication"
     ACKNOWLEDGEMENT = "Acknowledgement"
+    DIS91 = "DIS91"  # EDIFACT
+    REF01 = "REF01"
+    BIN01 = "BIN01"
+    CTL01 = "CTL01"
+    CTL02 = "CTL02"
+    CTL03 = "CTL03"
     UNKNOWN = "unknown"
 
 

@@ -10,7 +10,7 @@ from lxml import etree
 from .oioxml.namespaces import KIND_BY_LETTER
 from .report import Kind
 
-__all__ = ["FHIR_NS", "VANS_NS", "fhir_kind", "json_document", "xml_kind"]
+__all__ = ["FHIR_NS", "VANS_NS", "fhir_kind", "is_edifact", "json_document", "xml_kind"]
 
 FHIR_NS = "http://hl7.org/fhir"
 VANS_NS = "urn:oio:medcom:vans-envelope:1.0.4"
@@ -18,6 +18,12 @@ _FHIR_EVENTS = {
     "care-communication-message": Kind.CARE_COMMUNICATION,
     "acknowledgement-message": Kind.ACKNOWLEDGEMENT,
 }
+
+
+def is_edifact(data: bytes) -> bool:
+    """True when the bytes start as an EDIFACT interchange does: UNA or UNB, after blank lines or a
+    byte-order mark (XML and JSON never do)."""
+    return data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:3] in (b"UNA", b"UNB")
 
 
 def json_document(data: bytes) -> Any | None:

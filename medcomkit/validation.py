@@ -12,7 +12,7 @@ from .oioxml._xml import line_of
 from .oioxml.elide import elide_payloads
 from .oioxml.validate import validate_emessage
 from .report import IssueType, Kind, Report, Severity
-from .sniff import FHIR_NS, VANS_NS, xml_kind
+from .sniff import FHIR_NS, VANS_NS, is_edifact, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
 
@@ -22,11 +22,11 @@ KIND_UNKNOWN = rule(
     "validate.kind-unknown",
     Severity.ERROR,
     "medcomkit kan ikke genkende meddelelsestypen (rodelement <{root}>{namespace}). Kendte typer: OIOXML "
-    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope og FHIR-meddelelser (CareCommunication, "
-    "Acknowledgement).",
+    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope, FHIR-meddelelser (CareCommunication, "
+    "Acknowledgement) og EDIFACT (DIS91, REF01, BIN01, CTL01–03).",
     "medcomkit cannot recognise the message type (root element <{root}>{namespace}). Known types: OIOXML "
-    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope and FHIR messages (CareCommunication, "
-    "Acknowledgement).",
+    "<Emessage> (XDIS91, XBIN01, XREF01, XCTL01–03), VANSEnvelope, FHIR messages (CareCommunication, "
+    "Acknowledgement) and EDIFACT (DIS91, REF01, BIN01, CTL01–03).",
     IssueType.NOT_SUPPORTED,
 )
 KIND_NOT_SUPPORTED = rule(
@@ -58,6 +58,11 @@ def validate_bytes(
     if len(data) > max_bytes:
         error = SourceError(TOO_LARGE.id, TOO_LARGE.text.format(size=len(data), limit=max_bytes))
         return Report(Kind.UNKNOWN, (issue_for_error(error),), path)
+    if data[:1] != b"<" and is_edifact(data):
+        from .edifact.validate import validate_edifact  # EDIFACT: DIS91, REF01, BIN01, CTL01-03
+
+        kind, issues = validate_edifact(data)
+        return Report(kind, tuple(issues), path)
     if data[:1] != b"<" and _looks_like_json(data):  # most XML starts with "<": no need to look
         from .fhir.validate import validate_fhir  # fhir.resources is imported only for FHIR input
 

@@ -29,6 +29,14 @@ KIND_LABELS: dict[Kind, Bilingual] = {
     ),
     Kind.ACKNOWLEDGEMENT: Bilingual("Kvittering (FHIR Acknowledgement)", "Receipt (FHIR Acknowledgement)"),
     Kind.VANS_ENVELOPE: Bilingual("VANS-kuvert (VANSEnvelope)", "VANS envelope (VANSEnvelope)"),
+    Kind.DIS91: Bilingual(
+        "Korrespondancemeddelelse (EDIFACT DIS91)", "Correspondence message (EDIFACT DIS91)"
+    ),
+    Kind.BIN01: Bilingual("Bilagsmeddelelse (EDIFACT BIN01)", "Attachment message (EDIFACT BIN01)"),
+    Kind.REF01: Bilingual("Henvisning (EDIFACT REF01)", "Referral (EDIFACT REF01)"),
+    Kind.CTL01: Bilingual("Negativ VANS-kvittering (EDIFACT CTL01)", "Negative VANS receipt (EDIFACT CTL01)"),
+    Kind.CTL02: Bilingual("Negativ kvittering (EDIFACT CTL02)", "Negative receipt (EDIFACT CTL02)"),
+    Kind.CTL03: Bilingual("Positiv kvittering (EDIFACT CTL03)", "Positive receipt (EDIFACT CTL03)"),
     Kind.UNKNOWN: Bilingual("Ukendt type", "Unknown kind"),
 }
 RECEIPT_LABELS: dict[ReceiptKind, Bilingual] = {

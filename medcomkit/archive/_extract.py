@@ -8,7 +8,7 @@ MessageHeader, so that even those are deduplicated and findable by patient.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +17,7 @@ from .._lang import Bilingual
 from ..model import AttachmentMessage, CareMessage, Organisation, Patient, Receipt, ReceiptKind, Referral
 from ..parsing import Message, parse_all
 from ..report import Kind, mask_cpr
-from ..sniff import FHIR_NS, json_document
+from ..sniff import FHIR_NS, is_edifact, json_document
 
 __all__ = ["Record", "attachment_key", "normalise_cpr", "plain", "records"]
 
@@ -31,6 +31,14 @@ _XCTL_RECEIPT = {
     Kind.XCTL01: ReceiptKind.VANS_NEGATIVE,
     Kind.XCTL02: ReceiptKind.NEGATIVE,
     Kind.XCTL03: ReceiptKind.POSITIVE,
+}
+_EDIFACT_KIND = {
+    Kind.XDIS91: Kind.DIS91,
+    Kind.XBIN01: Kind.BIN01,
+    Kind.XREF01: Kind.REF01,
+    Kind.XCTL01: Kind.CTL01,
+    Kind.XCTL02: Kind.CTL02,
+    Kind.XCTL03: Kind.CTL03,
 }
 _ACK_RECEIPT = {
     "ok": ReceiptKind.POSITIVE,
@@ -94,7 +102,10 @@ def records(data: bytes, *, max_bytes: int) -> list[Record]:
         messages = parse_all(data, max_bytes=max_bytes)
     except ParseError:
         return _unreadable(data, fhir, max_bytes)
-    return [_record(message, index, fhir) for index, message in enumerate(messages)]
+    found = [_record(message, index, fhir) for index, message in enumerate(messages)]
+    if is_edifact(data):  # the same letters in EDIFACT: DIS91, BIN01, REF01, CTL0n
+        found = [replace(record, kind=_EDIFACT_KIND.get(record.kind, record.kind)) for record in found]
+    return found
 
 
 def _looks_like_fhir(data: bytes) -> bool:

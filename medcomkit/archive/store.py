@@ -33,6 +33,10 @@ _PARTNERS: dict[Kind, tuple[Kind, ...]] = {
     Kind.XDIS91: (Kind.XBIN01,),
     Kind.XREF01: (Kind.XBIN01,),
     Kind.XBIN01: (Kind.XDIS91, Kind.XREF01),
+    # The same in EDIFACT: DIS91 and REF01 name their attachments, BIN01 carries them.
+    Kind.DIS91: (Kind.BIN01,),
+    Kind.REF01: (Kind.BIN01,),
+    Kind.BIN01: (Kind.DIS91, Kind.REF01),
 }
 _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 

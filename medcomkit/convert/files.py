@@ -27,13 +27,17 @@ class ConvertedFile:
 def convert_files(
     paths: Sequence[Path],
     *,
-    to: Literal["fhir", "oioxml"],
+    to: Literal["fhir", "oioxml", "edifact"],
     fhir_format: Literal["json", "xml"] = "json",
     sor: SorLookup | None = None,
 ) -> tuple[list[ConvertedFile], list[Conversion[Any]]]:
     """Convert message files to the other generation. To FHIR, each XDIS91 is paired with the
     XBIN01 among ``paths`` that holds its attachments; to OIOXML, each CareCommunication gives an
-    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions."""
+    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions.
+
+    An EDIFACT message to OIOXML, or an OIOXML message to EDIFACT, is written in the other syntax
+    as it is (see :mod:`.twins`); a CareCommunication to EDIFACT goes via XDIS91 (+ XBIN01), and
+    EDIFACT DIS91 (+ BIN01) to FHIR as XDIS91 does."""
     from ..fhir.carecommunication import build_carecommunication
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
@@ -42,6 +46,17 @@ def convert_files(
     messages = [(path, message) for path in paths for message in parse_all(path)]
     outputs: list[ConvertedFile] = []
     conversions: list[Conversion[Any]] = []
+    if to != "fhir":
+        from .twins import twin_file
+
+        rest = []
+        for path, message in messages:
+            fhir = isinstance(message, CareMessage) and message.thread_id is not None
+            if not fhir and _edifact(path) == (to == "oioxml"):
+                outputs.append(ConvertedFile(*twin_file(message, to)))
+            else:
+                rest.append((path, message))  # a CareCommunication is converted below
+        messages = rest
     if to == "fhir":
         binaries = [m for _, m in messages if isinstance(m, AttachmentMessage)]
         for path, message in messages:
@@ -63,11 +78,26 @@ def convert_files(
             raise _unsupported(path, "CareCommunication")
         to_oioxml = carecommunication_to_xdis91(message)
         letter, attachments = to_oioxml.result
+        if to == "edifact":
+            from .twins import twin_file
+
+            outputs.append(ConvertedFile(*twin_file(letter, "edifact")))
+            if attachments is not None:
+                outputs.append(ConvertedFile(*twin_file(attachments, "edifact")))
+            conversions.append(to_oioxml)
+            continue
         outputs.append(ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter)))
         if attachments is not None:
             outputs.append(ConvertedFile(f"{attachments.message_id}.xbin01.xml", build_xbin01(attachments)))
         conversions.append(to_oioxml)
     return outputs, conversions
+
+
+def _edifact(path: Path) -> bool:
+    from ..sniff import is_edifact
+
+    with path.open("rb") as handle:
+        return is_edifact(handle.read(64))
 
 
 def _unsupported(path: Path, wanted: str) -> BuildError:

@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 MANIFEST_NAMES = ("selftest.toml", "selftest.json")
-MESSAGE_SUFFIXES = (".json", ".xml")
+MESSAGE_SUFFIXES = (".json", ".xml", ".edi")  # .edi: EDIFACT (DIS91, BIN01, CTL01-03)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +77,7 @@ def load_file(directory: Path, name: str) -> Loaded:
 
 
 def message_files(directory: Path) -> list[str]:
-    """The names of the message files (JSON or XML) in ``directory``, not in its sub-folders."""
+    """The names of the message files (JSON, XML or EDIFACT) in ``directory``, not in its sub-folders."""
     return sorted(
         p.name
         for p in directory.iterdir()

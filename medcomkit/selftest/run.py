@@ -335,8 +335,9 @@ def _receive_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
 
 # --- the XDIS91 protocol -----------------------------------------------------------------------------
 
-_OIOXML_LETTERS = (Kind.XDIS91, Kind.XBIN01)
-_RECEIPTS = (Kind.XCTL01, Kind.XCTL02, Kind.XCTL03)
+# The protocol's messages in either syntax: OIOXML, or EDIFACT as most GP systems still send them.
+_OIOXML_LETTERS = (Kind.XDIS91, Kind.XBIN01, Kind.DIS91, Kind.BIN01)
+_RECEIPTS = (Kind.XCTL01, Kind.XCTL02, Kind.XCTL03, Kind.CTL01, Kind.CTL02, Kind.CTL03)
 
 
 def _xdis91_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:

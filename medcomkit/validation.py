@@ -10,7 +10,7 @@ from ._lang import Bilingual
 from ._rule import issue_for_error, rule
 from .oioxml._xml import line_of
 from .oioxml.validate import validate_emessage
-from .report import IssueType, Kind, Report, Severity
+from .report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
 from .sniff import FHIR_NS, VANS_NS, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
@@ -36,6 +36,8 @@ KIND_NOT_SUPPORTED = rule(
     IssueType.NOT_SUPPORTED,
 )
 
+# Made by the report itself (see medcomkit.report.MAX_ISSUES); registered here for the catalogue.
+rule(ISSUES_OMITTED, Severity.INFORMATION, OMITTED_TEXT.da, OMITTED_TEXT.en, IssueType.TOO_COSTLY)
 
 _FHIR_PREFIX = f"{{{FHIR_NS}}}"
 

@@ -23,6 +23,7 @@ from .report import IssueType, Severity
 __all__ = [
     "LATIN1_NAMES",
     "MAX_DOCUMENT_BYTES",
+    "MAX_ELEMENTS",
     "XmlDocument",
     "check_prolog",
     "declared_encoding",
@@ -32,6 +33,9 @@ __all__ = [
 ]
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# libxml2 spends about 120 bytes per element: 32 MB of "<a/>" would take a gigabyte. A million is
+# far above any real message (800,000 <Break/> in one text is already absurd) and costs ~150 MB.
+MAX_ELEMENTS = 1_000_000
 _HUGE_TEXT = 9 * 1024 * 1024  # libxml2 refuses single text nodes above ~10 MB unless told otherwise
 
 LATIN1_NAMES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso_8859-1", "cp819"})
@@ -110,6 +114,15 @@ ENCODING_MISMATCH = rule(
     IssueType.VALUE,
 )
 
+TOO_MANY_ELEMENTS = rule(
+    "xml.too-many-elements",
+    Severity.ERROR,
+    "Dokumentet har omkring {count} elementer (og kommentarer), mere end grænsen på {limit}. En "
+    "MedCom-meddelelse har langt færre; så mange afvises, da de ville fylde gigabytes i hukommelsen.",
+    "The document has about {count} elements (and comments), more than the limit of {limit}. A MedCom "
+    "message has far fewer; this many are refused, as they would take gigabytes of memory.",
+    IssueType.TOO_COSTLY,
+)
 ENCODING_CONFLICT = rule(
     "xml.encoding-conflict",
     Severity.ERROR,
@@ -359,6 +372,14 @@ def parse_xml(data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool 
         ):
             raise _not_xml(body)
     check_prolog(data)
+    if len(data) > 4 * MAX_ELEMENTS:  # "<a/>" is the smallest element; shorter input cannot be over
+        # Every node libxml2 keeps (element, comment, processing instruction) opens with "<", and
+        # so does an end tag, "</". One quick count rules out almost every real message.
+        opened = data.count(b"<")
+        elements = opened - data.count(b"</") if opened > MAX_ELEMENTS else 0
+        if elements > MAX_ELEMENTS:
+            text = TOO_MANY_ELEMENTS.text.format(count=elements, limit=MAX_ELEMENTS)
+            raise ParseError(TOO_MANY_ELEMENTS.id, text)
     # The declared encoding only matters when there are non-ASCII bytes to interpret.
     declared = declared_encoding(data) if not data.isascii() else None
     huge = len(data) > _HUGE_TEXT

@@ -8,7 +8,6 @@ users). CPR numbers in messages are masked (``250947-****``) unless asked otherw
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -16,6 +15,7 @@ from typing import Any, NamedTuple
 
 from ._errors import BuildError
 from ._lang import Bilingual, Lang, shorten
+from ._mask import mask_cpr
 
 __all__ = [
     "ISSUES_OMITTED",
@@ -70,14 +70,6 @@ class Kind(StrEnum):
     CARE_COMMUNICATION = "CareCommunication"
     ACKNOWLEDGEMENT = "Acknowledgement"
     UNKNOWN = "unknown"
-
-
-_CPR = re.compile(r"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])")
-
-
-def mask_cpr(text: str) -> str:
-    """Hide the serial part of anything shaped like a CPR number: ``2509479989`` → ``250947-****``."""
-    return _CPR.sub(r"\1-****", text)
 
 
 _SEVERITY_LABEL: dict[Severity, Bilingual] = {

@@ -45,6 +45,7 @@ FUZZ = settings(
 def seeds() -> dict[str, bytes]:
     message = demo_care_message()
     binary = medcomkit.attachments_for(message, message_id="DEMOBIN0000001", envelope_id="DEMOKUV0000002")
+    assert binary is not None
     thread = demo_care_thread()
     care = thread[0]
     xdis91 = medcomkit.build_xdis91(message)
@@ -175,7 +176,10 @@ def mutated_xml(draw: st.DrawFn, data: bytes) -> bytes:
             element.set(draw(st.sampled_from(["value", "id", "EndPointType", "name", "x"])), draw(XML_TEXTS))
         elif action == "rename":
             element.tag = draw(st.sampled_from([e.tag for e in elements]))
-    return etree.tostring(root, xml_declaration=True, encoding=draw(st.sampled_from(["UTF-8", "ISO-8859-1"])))
+    written: str | bytes = etree.tostring(
+        root, xml_declaration=True, encoding=draw(st.sampled_from(["UTF-8", "ISO-8859-1"]))
+    )
+    return written.encode() if isinstance(written, str) else written
 
 
 @st.composite
@@ -227,7 +231,7 @@ def _everything(data: bytes) -> None:
             for entry in journal.entries():
                 status = journal.status(entry.id)
                 for lang in ("da", "en"):
-                    assert describe(entry, status, journal.message(entry.id), lang)  # type: ignore[arg-type]
+                    assert describe(entry, status, journal.message(entry.id), lang)
                 journal.receipts(entry.id)
                 journal.thread(entry.id)
 

@@ -9,6 +9,7 @@ a few thousand by hand for a long run.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import os
 import re
@@ -163,7 +164,7 @@ def mutated_xml(draw: st.DrawFn, data: bytes) -> bytes:
         elif action == "remove" and parent is not None:
             parent.remove(element)
         elif action == "duplicate" and parent is not None:
-            parent.insert(parent.index(element), etree.fromstring(etree.tostring(element)))
+            parent.insert(parent.index(element), copy.deepcopy(element))
         elif action == "empty":
             element.clear()
         elif action == "foreign":

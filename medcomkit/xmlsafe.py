@@ -322,6 +322,12 @@ def _scan_prolog(text: str, codec: str, *, complete: bool) -> bool:
             raise ParseError(MALFORMED.id, MALFORMED.text.format(detail=detail, hint=_NOTHING), line=1)
         elif text.startswith("<!", at):
             raise ParseError(DTD_FORBIDDEN.id, DTD_FORBIDDEN.text, line=text.count("\n", 0, at) + 1)
+        elif text[at] == "\x00":  # wide text the first bytes did not announce: never guess at it
+            detail = Bilingual(
+                "en NUL-byte før rodelementet (UTF-16/32 uden byte order mark?)",
+                "a NUL byte before the root element (UTF-16/32 without a byte order mark?)",
+            )
+            raise ParseError(MALFORMED.id, MALFORMED.text.format(detail=detail, hint=_NOTHING), line=1)
         else:
             return True  # the root element, or text that libxml2 reports as not well-formed
 

@@ -177,6 +177,8 @@ def test_a_doctype_after_a_prolog_longer_than_any_fixed_window_is_found(tmp_path
         (b'<?xml version="1.0"?><!-- <!DOCTYPE a SYSTEM "/dev/zero"> <a/>', "xml.prolog-unfinished"),
         (b'<?xml version="1.0"<!DOCTYPE a SYSTEM "/dev/zero"><a/>', "xml.prolog-unfinished"),
         (b"\x00\x00<\x00\x00\x00?\x00", "xml.not-xml"),
+        (b" \x00" + '<!DOCTYPE a SYSTEM "/dev/zero"><a/>'.encode("utf-16-le"), "xml.malformed"),
+        (b" \x00\x00\x00" + '<!DOCTYPE a SYSTEM "/dev/zero"><a/>'.encode("utf-32-le"), "xml.malformed"),
         (b'<?xml version="1.0"?><![CDATA[x]]><a/>', "xml.malformed"),
         (b'<?xml version="1.0"?><!doctype a SYSTEM "/dev/zero"><a/>', DTD),
         (b'<?xml version="1.0"?><!ENTITY x SYSTEM "/dev/zero"><a/>', DTD),

@@ -15,6 +15,7 @@ Validation never raises these for bad input: it returns a :class:`~medcomkit.rep
 from __future__ import annotations
 
 from ._lang import Bilingual, Lang
+from ._mask import mask_cpr
 
 __all__ = ["BuildError", "MarkupError", "MedcomkitError", "ParseError", "SourceError"]
 
@@ -32,8 +33,13 @@ class MedcomkitError(Exception):
         self.text = text
         self.line = line
 
-    def message(self, lang: Lang = "da") -> str:
-        return self.text.get(lang)
+    def message(self, lang: Lang = "da", *, mask: bool = True) -> str:
+        """The message in ``lang``, with CPR numbers masked unless ``mask=False``."""
+        text = self.text.get(lang)
+        return mask_cpr(text) if mask else text
+
+    def __str__(self) -> str:
+        return mask_cpr(self.text.en)  # tracebacks and logs never show a full CPR number
 
 
 class ParseError(MedcomkitError, ValueError):

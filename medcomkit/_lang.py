@@ -9,10 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-__all__ = ["LANGUAGES", "Bilingual", "Lang", "check_lang"]
+__all__ = ["LANGUAGES", "MAX_QUOTED", "Bilingual", "Lang", "check_lang", "shorten"]
 
 Lang = Literal["da", "en"]
 LANGUAGES: tuple[Lang, ...] = get_args(Lang)
+# A message quotes at most this many characters of a value: a 20 MB field must not become a 20 MB
+# error message (on a terminal, in a log, in a journal's HTML).
+MAX_QUOTED = 200
+
+
+def shorten(value: str, limit: int = MAX_QUOTED) -> str:
+    """``value``, or its first ``limit`` characters and how many more there were."""
+    if len(value) <= limit:
+        return value
+    return f"{value[:limit]}… (+{len(value) - limit})"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,14 +6,16 @@ Exit status: 0 when no input has an error, 1 when any has, 2 for usage errors or
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from ._lang import Lang
+from ._mask import MaskingWriter
 
 __all__ = ["main"]
 
@@ -410,8 +412,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         "stats": _stats,
         "selftest": _selftest,
     }
+    if getattr(args, "show_cpr", False):
+        return _run(handlers[args.command], args)
+    # Every command prints through the one CPR mask, whatever message value it shows.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = MaskingWriter(sys.stdout), MaskingWriter(sys.stderr)
     try:
-        return handlers[args.command](args)
+        return _run(handlers[args.command], args)
+    finally:
+        masked = sys.stdout, sys.stderr
+        sys.stdout, sys.stderr = streams
+        for stream in masked:
+            with contextlib.suppress(BrokenPipeError, ValueError):
+                stream.flush()
+
+
+def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    try:
+        return handler(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error of ours

@@ -88,13 +88,8 @@ def to_runs(markup: str, grammar: Grammar = FORMATTED) -> list[Run]:
     pos = 0
 
     def add_text(text: str) -> None:
-        if not text:
-            return
-        styles = tuple(stack)
-        if runs and not runs[-1].space and runs[-1].styles == styles:
-            runs[-1] = Run(styles, runs[-1].text + text)
-        else:
-            runs.append(Run(styles, text))
+        if text:  # merged with its neighbours at the end, in one pass (see normalise)
+            runs.append(Run(tuple(stack), text))
 
     for match in _TOKEN.finditer(markup):
         add_text(markup[pos : match.start()])
@@ -155,7 +150,7 @@ def to_runs(markup: str, grammar: Grammar = FORMATTED) -> list[Run]:
     # Break is a newline; a carriage return (Windows line ends) is one too.
     return [
         Run(r.styles, r.text.replace("\r\n", "\n").replace("\r", "\n"), r.space) if "\r" in r.text else r
-        for r in runs
+        for r in normalise(runs)
     ]
 
 
@@ -184,14 +179,24 @@ def from_runs(runs: Iterable[Run]) -> str:
 def normalise(runs: Iterable[Run]) -> list[Run]:
     """Merge adjacent text runs with the same styles and drop empty ones."""
     merged: list[Run] = []
+    # Pieces of the run being merged, joined once: adding them one by one would copy the text so
+    # far each time, quadratic in a text of many short runs (hundreds of thousands of <Break/>).
+    pieces: list[str] = []
+    styles: tuple[str, ...] = ()
     for run in runs:
         if run.space:
+            if pieces:
+                merged.append(Run(styles, "".join(pieces)))
+                pieces = []
             merged.append(run)
         elif run.text:
-            if merged and not merged[-1].space and merged[-1].styles == run.styles:
-                merged[-1] = Run(run.styles, merged[-1].text + run.text)
-            else:
-                merged.append(run)
+            if pieces and run.styles != styles:
+                merged.append(Run(styles, "".join(pieces)))
+                pieces = []
+            styles = run.styles
+            pieces.append(run.text)
+    if pieces:
+        merged.append(Run(styles, "".join(pieces)))
     return merged
 
 

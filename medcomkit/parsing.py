@@ -57,7 +57,36 @@ def parse(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> Message:
     return messages[0]
 
 
+# Structural faults the FHIR readers cannot read past: a value of the wrong JSON type (a number
+# where a string belongs, an object where a list belongs), null for a value, a resource without a
+# type, nesting too deep. They are refused here with the rule id and location validation gives.
+_UNREADABLE = frozenset({"fhir.json-type", "fhir.resource-type", "fhir.too-deep"})
+_NULL = Bilingual("null", "null")
+
+
+def _refuse_wrong_types(resource: dict[str, object]) -> None:
+    from ._rule import Rule
+    from .fhir.structure import walk
+    from .report import Issue
+
+    found: list[Issue] = []
+
+    def add(check: Rule, location: str | None, node: object = None, **params: object) -> None:
+        unreadable = check.id in _UNREADABLE or (check.id == "ele-1" and params.get("how") == _NULL)
+        if unreadable and not found:
+            params.setdefault("element", location or "?")
+            found.append(check.issue(location, None, **params))
+
+    walk(resource, add)
+    if found:
+        issue = found[0]
+        where = f"{issue.location}: " if issue.location else ""
+        text = issue.text
+        raise ParseError(issue.rule, Bilingual(where + text.da, where + text.en))
+
+
 def _read_fhir(resource: dict[str, object]) -> Message:
+    _refuse_wrong_types(resource)
     kind = fhir_kind(resource)
     if kind is Kind.CARE_COMMUNICATION:
         from .fhir.carecommunication import read_carecommunication

@@ -8,16 +8,28 @@ users). CPR numbers in messages are masked (``250947-****``) unless asked otherw
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
 from ._errors import BuildError
-from ._lang import Bilingual, Lang
+from ._lang import Bilingual, Lang, shorten
+from ._mask import mask_cpr
 
-__all__ = ["Issue", "IssueType", "Kind", "Report", "Severity", "mask_cpr", "raise_for_errors"]
+__all__ = [
+    "ISSUES_OMITTED",
+    "MAX_ISSUES",
+    "Issue",
+    "IssueType",
+    "Kind",
+    "Report",
+    "Severity",
+    "bound_issues",
+    "mask_cpr",
+    "omitted_issue",
+    "raise_for_errors",
+]
 
 
 class Severity(StrEnum):
@@ -66,14 +78,6 @@ class Kind(StrEnum):
     UNKNOWN = "unknown"
 
 
-_CPR = re.compile(r"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])")
-
-
-def mask_cpr(text: str) -> str:
-    """Hide the serial part of anything shaped like a CPR number: ``2509479989`` → ``250947-****``."""
-    return _CPR.sub(r"\1-****", text)
-
-
 _SEVERITY_LABEL: dict[Severity, Bilingual] = {
     Severity.ERROR: Bilingual("FEJL", "ERROR"),
     Severity.WARNING: Bilingual("ADVARSEL", "WARNING"),
@@ -99,7 +103,12 @@ class Issue(NamedTuple):
 
     @property
     def text(self) -> Bilingual:
-        return self.template.format(**dict(self.params)) if self.params else self.template
+        if not self.params:
+            return self.template
+        # Values from the message are quoted short (see shorten); the rest goes in as it is.
+        return self.template.format(
+            **{name: shorten(value) if isinstance(value, str) else value for name, value in self.params}
+        )
 
     def message(self, lang: Lang = "da", *, mask: bool = True) -> str:
         text = self.text.get(lang)
@@ -115,13 +124,70 @@ class Issue(NamedTuple):
         }
 
 
+# A report lists at most this many issues, then one more saying how many were left out: a crafted
+# message can break a rule a million times, and neither memory nor the reader gains from a million
+# lines. The rule is registered (for the catalogue) in ``medcomkit.validation``.
+MAX_ISSUES = 1000
+ISSUES_OMITTED = "report.issues-omitted"
+OMITTED_TEXT = Bilingual(
+    "… og {count} fund mere, som ikke vises: en rapport viser højst {limit}. Ret de viste, og validér igen.",
+    "… and {count} more issues, not shown: a report lists at most {limit}. Fix those and validate again.",
+)
+_RANK = {Severity.INFORMATION: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+def omitted_issue(count: int, worst: Severity) -> Issue:
+    """The issue that stands for ``count`` issues left out, as serious as the worst of them."""
+    return Issue(
+        ISSUES_OMITTED,
+        worst,
+        OMITTED_TEXT,
+        None,
+        None,
+        IssueType.TOO_COSTLY,
+        (("count", count), ("limit", MAX_ISSUES)),
+    )
+
+
+def bound_issues(issues: Sequence[Issue], limit: int = MAX_ISSUES) -> tuple[Issue, ...]:
+    """The first ``limit`` issues, then one :func:`omitted_issue` for the rest (merging any such
+    issue a checker already made)."""
+    if len(issues) <= limit and not any(issue.rule == ISSUES_OMITTED for issue in issues):
+        return tuple(issues)
+    kept: list[Issue] = []
+    omitted = 0
+    worst = Severity.INFORMATION
+    for issue in issues:
+        if issue.rule == ISSUES_OMITTED:
+            count = dict(issue.params).get("count", 0)
+            omitted += count if isinstance(count, int) else 0
+        elif len(kept) < limit:
+            kept.append(issue)
+            continue
+        else:
+            omitted += 1
+        worst = max(worst, issue.severity, key=_RANK.__getitem__)
+    if omitted:
+        kept.append(omitted_issue(omitted, worst))
+    return tuple(kept)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The outcome of validating one input; ``valid`` when no issue is an error."""
+    """The outcome of validating one input; ``valid`` when no issue is an error.
+
+    At most :data:`MAX_ISSUES` issues are kept, followed by one saying how many more there were.
+    """
 
     kind: Kind
     issues: tuple[Issue, ...] = ()
     path: str | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.issues) > MAX_ISSUES or any(issue.rule == ISSUES_OMITTED for issue in self.issues):
+            bounded = bound_issues(self.issues)
+            if bounded != self.issues:
+                object.__setattr__(self, "issues", bounded)
 
     @property
     def valid(self) -> bool:

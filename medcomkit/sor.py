@@ -48,6 +48,7 @@ from .landscape import LandscapeLookupError, fold_name, fold_names, municipaliti
 from .model import Address, Organisation, OrgIdKind
 from .sor_index import NameIndex, NameRanks
 from .source import unreadable
+from .xmlsafe import check_prolog
 
 __all__ = [
     "COLUMNS",
@@ -1018,22 +1019,12 @@ def _read_fields(container: etree._Element, row: dict[str, Any]) -> None:
 
 def _parse_xml(source: str | bytes | None, name: str) -> pd.DataFrame:
     assert source is not None
-    if isinstance(source, bytes):
-        head = source[:65536]
-    else:
-        with Path(source).open("rb") as handle:
-            head = handle.read(65536)
-    if b"<!DOCTYPE" in head:
+    try:  # a DOCTYPE is refused before libxml2 could open what it names
+        check_prolog(source if isinstance(source, bytes) else Path(source))
+    except ParseError as error:
         raise ParseError(
-            "xml.dtd-forbidden",
-            Bilingual(
-                f"{name} indeholder en DOCTYPE/DTD. SOR-udtræk har ingen, og DTD'er kan bruges til angreb; "
-                "filen behandles derfor ikke.",
-                f"{name} contains a DOCTYPE/DTD. SOR exports have none, and DTDs enable attacks, so the file "
-                "is not processed.",
-            ),
-            line=1,
-        )
+            error.code, Bilingual(f"{name}: {error.text.da}", f"{name}: {error.text.en}"), line=1
+        ) from None
     stream = io.BytesIO(source) if isinstance(source, bytes) else source
     tags = [f"{{*}}{t}" for t in (*_ENTITIES, *_WRAPPERS)]
     rows: list[dict[str, Any]] = []

@@ -25,7 +25,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ._errors import ParseError
-from ._lang import Bilingual, Lang
+from ._lang import Bilingual, Lang, shorten
 from .identifiers import GlnProblem, gln_problems
 from .landscape import municipalities, municipality_systems
 from .source import read_source
@@ -215,7 +215,7 @@ def check_stats(frame: pd.DataFrame, *, first_line: int = 2) -> list[StatsProble
 
     def report(mask: pd.Series, column: str, why: Bilingual) -> None:
         for position in np.flatnonzero(mask.to_numpy()):
-            value = str(text[column].iat[position])
+            value = shorten(str(text[column].iat[position]))
             problems.append(StatsProblem(int(lines[position]), column, value, why.format(value=value)))
 
     report(
@@ -329,17 +329,59 @@ def load_stats(source: pd.DataFrame | bytes | str | os.PathLike[str]) -> pd.Data
     return _typed(frame)
 
 
+# A statistics row is a few dozen characters; a longer line is refused before pandas reads it, so a
+# crafted file with one enormous field costs neither gigabytes nor a screenful of that field.
+_MAX_LINE = 64 * 1024
+
+
+def _first_long_line(data: bytes) -> int | None:
+    """The number of the first line longer than :data:`_MAX_LINE` bytes, if any."""
+    start = 0
+    number = 1
+    while start <= len(data):
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if end - start > _MAX_LINE:
+            return number
+        start = end + 1
+        number += 1
+    return None
+
+
 def _read_csv(data: bytes, name: str) -> pd.DataFrame:
+    long_line = _first_long_line(data)
+    if long_line is not None:
+        raise ParseError(
+            "stats.line-too-long",
+            Bilingual(
+                f"{name}, linje {long_line}: linjen er længere end {_MAX_LINE} byte. En statistikrække er "
+                "nogle få felter; filen læses ikke.",
+                f"{name}, line {long_line}: the line is longer than {_MAX_LINE} bytes. A statistics row is a "
+                "few fields; the file is not read.",
+            ),
+            line=long_line,
+        )
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8")
+        encoding = "utf-8-sig"
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    header = text.split("\n", 1)[0]
+        encoding = "cp1252"
+    newline = data.find(b"\n")
+    header = data[: newline if newline >= 0 else len(data)].decode(encoding, errors="replace")
     if not header.strip():
         raise ParseError("stats.empty", Bilingual(f"{name} er tom.", f"{name} is empty."), line=1)
     sep = max(",;\t", key=header.count)
     try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False)
+        # Bytes, not a decoded str: a StringIO would hold the text again at up to 4 bytes a character.
+        return pd.read_csv(
+            io.BytesIO(data),
+            sep=sep,
+            encoding=encoding,
+            encoding_errors="replace",
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+        )
     except pd.errors.ParserError as error:
         match = re.search(r"line (\d+)", str(error))
         line = int(match[1]) if match else None

@@ -11,7 +11,7 @@ from ._rule import issue_for_error, rule
 from .oioxml._xml import line_of
 from .oioxml.elide import elide_payloads
 from .oioxml.validate import validate_emessage
-from .report import IssueType, Kind, Report, Severity
+from .report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
 from .sniff import FHIR_NS, VANS_NS, is_edifact, xml_kind
 from .source import Source, read_source
 from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
@@ -37,6 +37,8 @@ KIND_NOT_SUPPORTED = rule(
     IssueType.NOT_SUPPORTED,
 )
 
+# Made by the report itself (see medcomkit.report.MAX_ISSUES); registered here for the catalogue.
+rule(ISSUES_OMITTED, Severity.INFORMATION, OMITTED_TEXT.da, OMITTED_TEXT.en, IssueType.TOO_COSTLY)
 
 _FHIR_PREFIX = f"{{{FHIR_NS}}}"
 

@@ -7,7 +7,9 @@ ISO-8859-1 declaration (``høj`` read as ``hÃ¸j``).
 
 from __future__ import annotations
 
+import codecs
 import re
+from pathlib import Path
 from typing import NamedTuple
 
 from lxml import etree
@@ -22,7 +24,9 @@ from .report import IssueType, Severity
 __all__ = [
     "LATIN1_NAMES",
     "MAX_DOCUMENT_BYTES",
+    "MAX_ELEMENTS",
     "XmlDocument",
+    "check_prolog",
     "declared_encoding",
     "mojibake_sample",
     "parse_xml",
@@ -30,6 +34,9 @@ __all__ = [
 ]
 
 MAX_DOCUMENT_BYTES = 32 * 1024 * 1024
+# libxml2 spends about 120 bytes per element: 32 MB of "<a/>" would take a gigabyte. A million is
+# far above any real message (800,000 <Break/> in one text is already absurd) and costs ~150 MB.
+MAX_ELEMENTS = 1_000_000
 _HUGE_TEXT = 9 * 1024 * 1024  # libxml2 refuses single text nodes above ~10 MB unless told otherwise
 
 LATIN1_NAMES = frozenset({"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "iso_8859-1", "cp819"})
@@ -106,6 +113,36 @@ ENCODING_MISMATCH = rule(
     "'{repaired}' was meant. Danish letters arrive as e.g. 'Ã¸', and codes such as 'høj_prioritet' become "
     'invalid. Fix it by declaring encoding="UTF-8" or by saving the file as ISO-8859-1.',
     IssueType.VALUE,
+)
+
+TOO_MANY_ELEMENTS = rule(
+    "xml.too-many-elements",
+    Severity.ERROR,
+    "Dokumentet har omkring {count} elementer (og kommentarer), mere end grænsen på {limit}. En "
+    "MedCom-meddelelse har langt færre; så mange afvises, da de ville fylde gigabytes i hukommelsen.",
+    "The document has about {count} elements (and comments), more than the limit of {limit}. A MedCom "
+    "message has far fewer; this many are refused, as they would take gigabytes of memory.",
+    IssueType.TOO_COSTLY,
+)
+ENCODING_CONFLICT = rule(
+    "xml.encoding-conflict",
+    Severity.ERROR,
+    "Dokumentets første bytes viser, at det er skrevet i {detected}, men XML-erklæringen siger "
+    'encoding="{declared}". Dokumentet behandles ikke, da de to læsninger kan give forskelligt indhold. '
+    "Skriv den rigtige encoding i XML-erklæringen.",
+    "The document's first bytes show it is written in {detected}, but its XML declaration says "
+    'encoding="{declared}". The document is not processed, as the two readings can differ. '
+    "Declare the encoding the file is written in.",
+    IssueType.SECURITY,
+)
+UNFINISHED_PROLOG = rule(
+    "xml.prolog-unfinished",
+    Severity.ERROR,
+    "En kommentar eller en processing instruction før rodelementet slutter aldrig (der mangler '{close}'). "
+    "Filen er afkortet eller ikke velformet.",
+    "A comment or processing instruction before the root element never ends ('{close}' is missing). "
+    "The file is truncated or not well-formed.",
+    IssueType.STRUCTURE,
 )
 
 
@@ -193,6 +230,141 @@ def _not_xml(data: bytes) -> ParseError:
     return ParseError(NOT_XML.id, NOT_XML.text.format(what=what))
 
 
+# --- the prolog, read before libxml2 sees the document -------------------------------------------
+# libxml2 acts on a DOCTYPE while it parses (it may open an external subset or a parameter entity),
+# before any check on the finished tree can run. So everything before the root element is read
+# here first, in the encoding the first bytes announce, and any "<!" declaration there is refused
+# before libxml2 sees it: the same answer, in microseconds, whatever the DOCTYPE names. Only
+# encodings whose prolog can be read this way are accepted: those that spell ASCII as ASCII
+# (UTF-8, ISO-8859-x, windows-125x) and UTF-16/32; a declaration naming any other (UTF-7, EBCDIC,
+# ISO-2022, ...) is refused, since libxml2 would switch to it and read the rest differently.
+
+_PROLOG_HEAD = 4096  # bytes read first; a longer prolog is read in growing steps (linear overall)
+_WIDE_STARTS: tuple[tuple[bytes, str], ...] = (
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\xfe\xff", "utf-16-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<", "utf-16-be"),
+    (b"<\x00", "utf-16-le"),
+)
+_ASCII_FAMILY = frozenset(
+    {"ascii", "utf-8", *(f"iso8859-{n}" for n in range(1, 17)), *(f"cp125{n}" for n in range(9))}
+)
+_WIDE_FAMILIES = {
+    "utf-16": frozenset({"utf-16", "utf-16-le", "utf-16-be"}),
+    "utf-32": frozenset({"utf-32", "utf-32-le", "utf-32-be"}),
+}
+_ENCODING_ALIASES = {
+    "ucs-2": "utf-16",
+    "iso-10646-ucs-2": "utf-16",
+    "ucs-4": "utf-32",
+    "ucs4": "utf-32",
+    "iso-10646-ucs-4": "utf-32",
+}
+_XML_DECLARATION = re.compile(r"<\?xml[ \t\r\n]")
+_ENCODING_ATTRIBUTE = re.compile(r"[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*([\"'])(.*?)\1", re.DOTALL)
+_XML_SPACE = " \t\r\n"
+
+
+def check_prolog(source: bytes | Path) -> None:
+    """Refuse, before any XML parser sees it, a document whose prolog has a DOCTYPE (or any other
+    ``<!`` declaration) or an encoding the prolog cannot be safely read in.
+
+    Raises :class:`ParseError` with rule ``xml.dtd-forbidden``, ``xml.encoding-unsupported``,
+    ``xml.encoding-conflict`` or ``xml.prolog-unfinished``; returns when the root element is reached.
+    Reads only as far as the root element's start (a file is read from disk step by step).
+    """
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            head = handle.read(_PROLOG_HEAD)
+            while not _prolog_read(head, complete=len(head) < _PROLOG_HEAD):
+                more = handle.read(3 * len(head))
+                head += more
+                if not more:
+                    _prolog_read(head, complete=True)
+                    return
+        return
+    size = _PROLOG_HEAD
+    while not _prolog_read(source[:size], complete=size >= len(source)):
+        size *= 4
+
+
+def _prolog_read(head: bytes, *, complete: bool) -> bool:
+    """Check the prolog in ``head``: True once decided, False when more bytes are needed."""
+    codec = next((name for start, name in _WIDE_STARTS if head.startswith(start)), "latin-1")
+    if codec == "latin-1":  # any ASCII-compatible encoding: markup bytes are ASCII either way
+        text = head.removeprefix(b"\xef\xbb\xbf").decode("latin-1")
+    else:
+        text = codecs.getincrementaldecoder(codec)(errors="replace").decode(head, final=complete)
+    return _scan_prolog(text, codec, complete=complete)
+
+
+def _scan_prolog(text: str, codec: str, *, complete: bool) -> bool:
+    at = 1 if text.startswith("\ufeff") else 0
+    end = len(text)
+    while True:
+        while at < end and text[at] in _XML_SPACE:
+            at += 1
+        if end - at < 4 and not complete:
+            return False  # too little left to tell a comment from a declaration
+        if text.startswith("<?", at):
+            close = text.find("?>", at + 2)
+            if close < 0:
+                return _unfinished("?>", complete)
+            if _XML_DECLARATION.match(text, at):
+                _check_declared_encoding(text[at:close], codec)
+            at = close + 2
+        elif text.startswith("<!--", at):
+            close = text.find("-->", at + 4)
+            if close < 0:
+                return _unfinished("-->", complete)
+            at = close + 3
+        elif text.startswith("<![", at):
+            detail = Bilingual("'<![' før rodelementet", "'<![' before the root element")
+            raise ParseError(MALFORMED.id, MALFORMED.text.format(detail=detail, hint=_NOTHING), line=1)
+        elif text.startswith("<!", at):
+            raise ParseError(DTD_FORBIDDEN.id, DTD_FORBIDDEN.text, line=text.count("\n", 0, at) + 1)
+        elif text[at] == "\x00":  # wide text the first bytes did not announce: never guess at it
+            detail = Bilingual(
+                "en NUL-byte før rodelementet (UTF-16/32 uden byte order mark?)",
+                "a NUL byte before the root element (UTF-16/32 without a byte order mark?)",
+            )
+            raise ParseError(MALFORMED.id, MALFORMED.text.format(detail=detail, hint=_NOTHING), line=1)
+        else:
+            return True  # the root element, or text that libxml2 reports as not well-formed
+
+
+def _unfinished(close: str, complete: bool) -> bool:
+    if not complete:
+        return False
+    raise ParseError(UNFINISHED_PROLOG.id, UNFINISHED_PROLOG.text.format(close=close))
+
+
+def _check_declared_encoding(declaration: str, codec: str) -> None:
+    match = _ENCODING_ATTRIBUTE.search(declaration)
+    if match is None:
+        return
+    declared = match.group(2)
+    named = declared.strip().lower()
+    named = _ENCODING_ALIASES.get(named, named)
+    try:
+        known = codecs.lookup(named).name
+    except LookupError:
+        known = ""
+    family = codec[:6] if codec.startswith("utf-") and codec != "utf-8" else "ascii"
+    if (family == "ascii" and known in _ASCII_FAMILY) or known in _WIDE_FAMILIES.get(family, ()):
+        return
+    shown = declared[:40]
+    if known in _ASCII_FAMILY or any(known in names for names in _WIDE_FAMILIES.values()):
+        detected = family.upper() if family != "ascii" else "ASCII/UTF-8/ISO-8859-1"
+        text = ENCODING_CONFLICT.text.format(detected=detected, declared=shown)
+        raise ParseError(ENCODING_CONFLICT.id, text, line=1)
+    raise ParseError(ENCODING_UNSUPPORTED.id, ENCODING_UNSUPPORTED.text.format(encoding=shown), line=1)
+
+
 def parse_xml(
     data: bytes, *, max_bytes: int = MAX_DOCUMENT_BYTES, repair: bool = False, size: int | None = None
 ) -> XmlDocument:
@@ -208,8 +380,19 @@ def parse_xml(
         body = data.lstrip(b" \t\r\n\xef\xbb\xbf")
         if not body:
             raise ParseError(EMPTY.id, EMPTY.text)
-        if not body.startswith((b"<", b"\xfe\xff", b"\xff\xfe")):
+        if not body.startswith(
+            (b"<", b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff", b"\x00<", b"\x00\x00\x00<")
+        ):
             raise _not_xml(body)
+    check_prolog(data)
+    if len(data) > 4 * MAX_ELEMENTS:  # "<a/>" is the smallest element; shorter input cannot be over
+        # Every node libxml2 keeps (element, comment, processing instruction) opens with "<", and
+        # so does an end tag, "</". One quick count rules out almost every real message.
+        opened = data.count(b"<")
+        elements = opened - data.count(b"</") if opened > MAX_ELEMENTS else 0
+        if elements > MAX_ELEMENTS:
+            text = TOO_MANY_ELEMENTS.text.format(count=elements, limit=MAX_ELEMENTS)
+            raise ParseError(TOO_MANY_ELEMENTS.id, text)
     # The declared encoding only matters when there are non-ASCII bytes to interpret.
     declared = declared_encoding(data) if not data.isascii() else None
     # ``size``: of the document the bytes stand for, when they are shortened (see oioxml/elide.py).

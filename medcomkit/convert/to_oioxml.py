@@ -176,6 +176,14 @@ def _oioxml_id(value: str, source: str, target: str, new_id: Callable[[], str], 
 
 
 def _minute(moment: datetime, source: str, target: str, notes: Notes) -> datetime:
+    if moment.year == 1:  # the reader's mark for a time the message lacks (datetime.min)
+        raise BuildError(
+            "convert.time-missing",
+            Bilingual(
+                f"Meddelelsen mangler {source}, som {target} skal have, og kan ikke konverteres.",
+                f"The message lacks the time {source}, which {target} needs; it cannot be converted.",
+            ),
+        )
     local = moment.astimezone(COPENHAGEN)
     minute = local.replace(second=0, microsecond=0)
     if local != minute or moment.utcoffset() != local.utcoffset():

@@ -28,7 +28,7 @@ from ..identifiers import (
     replacement_kind,
     sor_code_ok,
 )
-from ..report import Issue, Kind
+from ..report import MAX_ISSUES, Issue, Kind, Severity, omitted_issue
 from . import rules as r
 from ._xml import line_of
 from .base64text import Base64Facts, base64_facts, base64_problem
@@ -154,7 +154,7 @@ _FILTERS: dict[Kind, tuple[str, ...]] = {
 class Checker:
     """Business-rule issues for one Emessage."""
 
-    __slots__ = ("_clark_prefix", "data", "issues", "ns", "payloads")
+    __slots__ = ("_clark_prefix", "_omitted", "_worst", "data", "issues", "ns", "payloads")
 
     def __init__(self, ns: str, data: bytes, payloads: Mapping[str, Base64Facts] | None = None) -> None:
         self.ns = ns
@@ -162,8 +162,15 @@ class Checker:
         self.payloads = payloads  # attachment texts set aside before parsing, by their marker
         self.issues: list[Issue] = []
         self._clark_prefix = f"{{{ns}}}"
+        self._omitted = 0
+        self._worst = Severity.INFORMATION
 
     def add(self, check: Rule, element: etree._Element | None, **params: object) -> None:
+        if len(self.issues) >= MAX_ISSUES:
+            # Past what a report shows, only count: an element path costs time linear in the
+            # element's siblings, so a million of them would take hours and gigabytes.
+            self.count_omitted(1, check.severity)
+            return
         location = line = None
         if element is not None:
             path = element.getroottree().getelementpath(element)
@@ -172,6 +179,19 @@ class Checker:
         self.issues.append(
             Issue(check.id, check.severity, check.text, location, line, check.type, tuple(params.items()))
         )
+
+    def count_omitted(self, count: int, severity: Severity) -> None:
+        """Count ``count`` issues of ``severity`` that the report will not list."""
+        if count:
+            self._omitted += count
+            if severity is Severity.ERROR or self._worst is Severity.INFORMATION:
+                self._worst = severity
+
+    def all_issues(self) -> list[Issue]:
+        """The issues kept, then one standing for those only counted."""
+        if not self._omitted:
+            return self.issues
+        return [*self.issues, omitted_issue(self._omitted, self._worst)]
 
     # --- the envelope -----------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from lxml import etree
 
 from .._lang import Bilingual
 from .._rule import rule
-from ..report import Issue, IssueType, Kind, Severity, raise_for_errors
+from ..report import MAX_ISSUES, Issue, IssueType, Kind, Severity, raise_for_errors
 from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
 from .base64text import Base64Facts
 from .checks import Checker
@@ -45,6 +45,10 @@ def validate_emessage(
     namespace = tag[1:].partition("}")[0] if tag[:1] == "{" else ""
     envelope = None
     letters: list[tuple[etree._Element, str]] = []  # each letter with its local name
+    # A real Emessage has one letter. Past what a report can show, letters are only counted (with
+    # the unsupported ones among them), so a million of them cost neither a million proxies nor
+    # a million checks.
+    letter_count = unsupported_unkept = 0
     for child in root:
         child_tag: object = child.tag
         if not isinstance(child_tag, str):
@@ -53,7 +57,11 @@ def validate_emessage(
         if name == "Envelope":
             envelope = envelope if envelope is not None else child
         elif not name.endswith("Local_Elements"):
-            letters.append((child, name))
+            letter_count += 1
+            if letter_count <= MAX_ISSUES:
+                letters.append((child, name))
+            elif version(namespace, name) is None:
+                unsupported_unkept += 1
     kind = KIND_BY_LETTER.get(letters[0][1], Kind.UNKNOWN) if letters else Kind.UNKNOWN
     checker = Checker(namespace, data, payloads)
     if document.mojibake:
@@ -68,19 +76,20 @@ def validate_emessage(
         checker.add(
             NAMESPACE_UNKNOWN, root, namespace=namespace or "(intet / none)", known=", ".join(NAMESPACES)
         )
-        return kind, checker.issues
+        return kind, checker.all_issues()
 
     supported = []
+    known = ", ".join(sorted({v.letter for v in VERSIONS if v.namespace == namespace}))
     for letter, name in letters:
         letter_version = version(namespace, name)
         if letter_version is None:
-            known = sorted({v.letter for v in VERSIONS if v.namespace == namespace})
-            checker.add(LETTER_UNSUPPORTED, letter, letter=name, namespace=namespace, known=", ".join(known))
+            checker.add(LETTER_UNSUPPORTED, letter, letter=name, namespace=namespace, known=known)
             if letter is letters[0][0]:
                 kind = Kind.UNKNOWN
             continue
         supported.append((letter, letter_version))
-    checker.document(root, envelope, supported, len(letters))
+    checker.count_omitted(unsupported_unkept, LETTER_UNSUPPORTED.severity)
+    checker.document(root, envelope, supported, letter_count)
     if not data.isascii():
         checker.characters(root, document.encoding)
 
@@ -90,7 +99,7 @@ def validate_emessage(
         structural: list[Issue] = []
     else:
         structural = schema_issues(schema, root, mojibake=document.mojibake is not None)
-    issues = checker.issues
+    issues = checker.all_issues()
     if structural:
         # A business rule that names the real cause at an element replaces the schema's generic
         # complaint about the same element.

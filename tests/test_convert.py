@@ -501,7 +501,7 @@ def test_a_missing_xbin01_gives_attachments_without_data_and_the_note_in_the_ack
     assert errors(data) != []  # deliberately invalid, as MedCom's service makes it
     assert conversion.correlation.conversion_problem == CONVERSION_PROBLEM_NOTE
     lost = conversion.of_kind(ChangeKind.LOST)
-    assert any(c.source == "XBIN01 BinaryObject" for c in lost)
+    assert any(c.source.startswith("XBIN01 BinaryObject") for c in lost)
     # The receiver refuses it; the Acknowledgement becomes one negative XCTL carrying the note.
     _, ack = medcomkit.acknowledge(data)
     acknowledgement = parse(ack)
@@ -549,7 +549,7 @@ def test_time_zones_and_seconds_are_reduced_to_danish_hours_and_minutes() -> Non
         ("EPISODE-42", "EPISODE-42"),  # not a UUID: kept as it is
     ],
 )
-def test_episode_ids_gain_and_lose_their_hyphens(oioxml: str, fhir: str) -> None:
+def test_episode_ids_gain_and_lose_their_hyphens_only_when_they_are_uuids(oioxml: str, fhir: str) -> None:
     letter, binary = demo_letter(
         episode_of_care_id=oioxml.replace("-", "") if len(oioxml) == 32 else oioxml,
         episode_status=EpisodeStatus.OUTPATIENT,
@@ -558,7 +558,7 @@ def test_episode_ids_gain_and_lose_their_hyphens(oioxml: str, fhir: str) -> None
     assert conversion.result.episode_of_care_id == fhir
     assert errors(data) == []
     back, _ = carecommunication_to_xdis91(conversion.result).result
-    assert back.episode_of_care_id == fhir.replace("-", "")
+    assert back.episode_of_care_id == oioxml  # a UUID loses its hyphens again; other ids are kept
     assert back.episode_status is EpisodeStatus.OUTPATIENT
 
 

@@ -591,8 +591,8 @@ def _read(bundle: Json) -> CareMessage:
     sender, receiver = reader.sender(), reader.receiver()
     patient, deceased = _patient_from(reader.require(communication.get("subject"), "Communication.subject"))
     encounter = reader.get(communication.get("encounter"))
-    episodes = [
-        (identifier.get("value"), identifier.get("system"))
+    episodes: list[tuple[str, str | None]] = [
+        (identifier["value"], identifier.get("system"))
         for item in (encounter or {}).get("episodeOfCare") or []
         if isinstance(identifier := item.get("identifier"), dict) and isinstance(identifier.get("value"), str)
     ]

@@ -1,0 +1,518 @@
+"""Converting message files as MedCom's conversion service does (use cases 3.1.0, S1–S4; the
+conversion test protocol): messages and their receipts, valid or not.
+
+What the service does with input it cannot convert cleanly is documented, and done exactly:
+
+- an XBIN01 that is missing or invalid: the XDIS91 still becomes a CareCommunication, whose
+  attachment payload deliberately lacks data and title, and the receipt carries MedCom's note (S1.A2);
+- a file type FHIR does not permit: converted all the same, and flagged (S1.A4);
+- an XBIN01 given alone, or that comes after its XDIS91 went on without it: passed on unconverted,
+  and the user is told (S1.A3).
+
+Any other invalid message is refused: nothing is written for it, its validation report is
+returned, and the negative receipt the service would send is made — an XCTL01 for OIOXML input,
+a fatal-error Acknowledgement for FHIR input. Receipts (XCTL, Acknowledgement) are converted with
+the id correlation a :class:`~medcomkit.convert.state.ConversionState` kept from the conversion of
+the message they answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, Literal
+
+from .._errors import MedcomkitError
+from .._lang import Bilingual
+from ..model import AttachmentMessage, CareMessage, Receipt, ReceiptKind, RefuseReason
+from ..oioxml.xbin01 import object_key
+from ..report import Issue, Kind, Report, Severity
+from .changes import Change, ChangeKind, Conversion, Correlation
+from .pairing import pair_attachments
+from .receipts import acknowledgement_to_xctl, xctl_to_acknowledgement
+from .state import ConversionState
+from .to_fhir import SorLookup, xdis91_to_carecommunication
+from .to_oioxml import carecommunication_to_xdis91
+
+__all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceRun", "convert_like_service"]
+
+# The one FHIR error the service lets through: a file type FHIR does not permit (S1.A4).
+PERMITTED_ERROR_RULES = frozenset({"binding.medcom-core-attachmentMimeTypes"})
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertedFile:
+    """A file to write: a converted message, a converted receipt or an XBIN01 passed on."""
+
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something the user must be told about an input that was not simply converted."""
+
+    source: str
+    text: Bilingual
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """An input that was refused: why, its validation report, and the negative receipt (if one
+    can be made) the service would send back."""
+
+    source: str
+    reason: Bilingual
+    report: Report | None = None
+    receipt: ConvertedFile | None = None
+
+
+@dataclass(slots=True)
+class ServiceRun:
+    """What one run of the conversion gave."""
+
+    outputs: list[ConvertedFile] = field(default_factory=list)
+    conversions: list[Conversion[Any]] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _Input:
+    source: str
+    data: bytes
+    report: Report
+    message: object
+
+
+def convert_like_service(
+    inputs: Sequence[tuple[str, bytes]],
+    *,
+    to: Literal["fhir", "oioxml"],
+    fhir_format: Literal["json", "xml"] = "json",
+    sor: SorLookup | None = None,
+    state: ConversionState | None = None,
+    now: datetime | None = None,
+) -> ServiceRun:
+    """Convert ``inputs`` ((name, bytes) pairs) to the other generation, as the service does.
+    Never raises on bad input: each input is converted, passed on, or refused with a reason."""
+    from ..parsing import parse_all
+    from ..validation import validate_bytes
+
+    run = ServiceRun()
+    when = now or datetime.now().astimezone()
+    parsed: list[_Input] = []
+    for source, data in inputs:
+        report = validate_bytes(data, path=source)
+        try:
+            messages = parse_all(data)
+        except MedcomkitError as error:
+            run.refused.append(Refusal(source, error.text, report))
+            continue
+        parsed += [_Input(source, data, report, m) for m in messages]
+    wrong = [i for i in parsed if _direction(i) != to]
+    for item in wrong:
+        run.refused.append(Refusal(item.source, _wrong_direction(item, to), item.report))
+    right = [i for i in parsed if _direction(i) == to]
+    if to == "fhir":
+        _to_fhir(right, run, fhir_format, sor, state, when)
+    else:
+        _to_oioxml(right, run, state, when)
+    return run
+
+
+def _direction(item: _Input) -> str | None:
+    """Which way an input converts: OIOXML (XDIS91, XBIN01, XCTL) to FHIR, FHIR to OIOXML."""
+    message, kind = item.message, item.report.kind
+    if isinstance(message, AttachmentMessage):
+        return "fhir"
+    if isinstance(message, CareMessage):
+        return "fhir" if message.thread_id is None else "oioxml"
+    if isinstance(message, Receipt):
+        return "oioxml" if kind is Kind.ACKNOWLEDGEMENT else "fhir"
+    return None
+
+
+def _wrong_direction(item: _Input, to: str) -> Bilingual:
+    kind = item.report.kind.value
+    wanted = "XDIS91, XBIN01 eller XCTL" if to == "fhir" else "CareCommunication eller Acknowledgement"
+    wanted_en = "XDIS91, XBIN01 or XCTL" if to == "fhir" else "CareCommunication or Acknowledgement"
+    return Bilingual(
+        f"{item.source} ({kind}) kan ikke konverteres til {to}: konverteringen tager {wanted} som input.",
+        f"{item.source} ({kind}) cannot be converted to {to}: the conversion takes {wanted_en} as input.",
+    )
+
+
+def _errors(report: Report, allowed: frozenset[str] = frozenset()) -> list[Issue]:
+    return [i for i in report.issues if i.severity is Severity.ERROR and i.rule not in allowed]
+
+
+def _invalid(item: _Input, errors: list[Issue]) -> Bilingual:
+    first = errors[0]
+    return Bilingual(
+        f"{item.source} er ugyldig ({len(errors)} fejl, bl.a. [{first.rule}] {first.message('da')}) og "
+        "konverteres ikke; konverteringsservicen afviser den.",
+        f"{item.source} is invalid ({len(errors)} errors, e.g. [{first.rule}] {first.message('en')}) and "
+        "is not converted; the conversion service refuses it.",
+    )
+
+
+# --- OIOXML to FHIR ------------------------------------------------------------------------------
+
+
+def _to_fhir(
+    items: list[_Input],
+    run: ServiceRun,
+    fhir_format: Literal["json", "xml"],
+    sor: SorLookup | None,
+    state: ConversionState | None,
+    when: datetime,
+) -> None:
+    letters = [i for i in items if isinstance(i.message, CareMessage)]
+    binaries = [i for i in items if isinstance(i.message, AttachmentMessage)]
+    receipts = [i for i in items if isinstance(i.message, Receipt)]
+    valid_letters = []
+    for item in letters:
+        errors = _errors(item.report)
+        if errors:
+            run.refused.append(_refuse_oioxml(item, _invalid(item, errors)))
+        else:
+            valid_letters.append(item)
+    pairing = pair_attachments(
+        [i.message for i in valid_letters if isinstance(i.message, CareMessage)],
+        [i.message for i in binaries if isinstance(i.message, AttachmentMessage)],
+    )
+    for item, binary_index in zip(valid_letters, pairing.binary_of, strict=True):
+        binary = binaries[binary_index] if binary_index is not None else None
+        _letter_to_fhir(item, binary, run, fhir_format, sor, state, when)
+    for index in pairing.unclaimed:
+        _pass_on(binaries[index], run, state)
+    for item in receipts:
+        _xctl_to_acknowledgement(item, run, fhir_format, state)
+
+
+def _binary_problem(binary: _Input) -> Bilingual | None:
+    """Why an XBIN01 cannot be used (MedCom: "XBIN01 mangler eller er ugyldig"), or ``None``."""
+    errors = _errors(binary.report)
+    if errors:
+        first = errors[0]
+        return Bilingual(
+            f"XBIN01 {binary.source} er ugyldig ([{first.rule}] {first.message('da')})",
+            f"the XBIN01 {binary.source} is invalid ([{first.rule}] {first.message('en')})",
+        )
+    return None
+
+
+def _letter_to_fhir(
+    item: _Input,
+    binary: _Input | None,
+    run: ServiceRun,
+    fhir_format: Literal["json", "xml"],
+    sor: SorLookup | None,
+    state: ConversionState | None,
+    when: datetime,
+) -> None:
+    from ..fhir.carecommunication import build_carecommunication
+    from ..validation import validate_bytes
+
+    letter = item.message
+    assert isinstance(letter, CareMessage)
+    attachments = binary.message if binary is not None else None
+    assert attachments is None or isinstance(attachments, AttachmentMessage)
+    problem = _binary_problem(binary) if binary is not None else None
+    try:
+        conversion = xdis91_to_carecommunication(letter, attachments, sor=sor, binary_problem=problem)
+        data = build_carecommunication(conversion.result, format=fhir_format, check=False)
+    except MedcomkitError as error:
+        run.refused.append(_refuse_oioxml(item, error.text))
+        return
+    conversion = _encoding_note(item, conversion)
+    output = validate_bytes(data)
+    # Deliberately invalid output (S1.A2: attachment without data and title) is sent all the same;
+    # any other error in what medcomkit built is a defect of its own, and nothing is written.
+    deliberate = conversion.correlation.conversion_problem is not None
+    unexpected = _errors(output, PERMITTED_ERROR_RULES)
+    if unexpected and not deliberate:
+        run.refused.append(_own_defect(item, unexpected))
+        return
+    name = f"{conversion.result.message_id}.carecommunication.{fhir_format}"
+    run.outputs.append(ConvertedFile(name, data))
+    run.conversions.append(conversion)
+    flagged = _errors(output)
+    if flagged:
+        run.notices.append(
+            Notice(
+                item.source,
+                Bilingual(
+                    f"{name} er konverteret, men ugyldig, som konverteringsservicen gør det "
+                    f"({', '.join(sorted({i.rule for i in flagged}))}); modtageren kvitterer negativt.",
+                    f"{name} is converted but invalid, as the conversion service makes it "
+                    f"({', '.join(sorted({i.rule for i in flagged}))}); the receiver acknowledges "
+                    "negatively.",
+                ),
+            )
+        )
+    if state is not None:
+        state.remember(conversion.correlation, when)
+        if deliberate:
+            missing = [
+                object_key(a.identifier)
+                for a in conversion.result.attachments
+                if a.data is None and a.url is None and a.identifier
+            ]
+            state.await_objects(missing, letter.message_id, when)
+
+
+def _encoding_note(item: _Input, conversion: Conversion[Any]) -> Conversion[Any]:
+    """Mojibake (UTF-8 bytes under an ISO-8859-1 declaration) is read as UTF-8; the user is told."""
+    if "xml.encoding-mismatch" not in item.report.rules():
+        return conversion
+    return replace(
+        conversion,
+        changes=(
+            *conversion.changes,
+            Change(
+                ChangeKind.REWRITTEN,
+                "<?xml encoding?>",
+                "Bundle (UTF-8)",
+                Bilingual(
+                    "Filen siger ISO-8859-1, men er skrevet i UTF-8 (mojibake); den er læst som UTF-8 — "
+                    "tjek navne og tekst med æ, ø og å.",
+                    "The file says ISO-8859-1 but is written in UTF-8 (mojibake); it is read as UTF-8 — "
+                    "check names and text with æ, ø and å.",
+                ),
+            ),
+        ),
+    )
+
+
+def _pass_on(binary: _Input, run: ServiceRun, state: ConversionState | None) -> None:
+    """An XBIN01 no XDIS91 in this run refers to: late (its XDIS91 went on without it) or alone."""
+    message = binary.message
+    assert isinstance(message, AttachmentMessage)
+    errors = _errors(binary.report)
+    if errors:
+        run.refused.append(_refuse_oioxml(binary, _invalid(binary, errors)))
+        return
+    late = None
+    if state is not None:
+        late = next(
+            (found for a in message.attachments if (found := state.awaited(object_key(a.identifier)))),
+            None,
+        )
+    name = f"{message.message_id}.xbin01.xml"
+    run.outputs.append(ConvertedFile(name, binary.data))
+    if late is not None:
+        letter_id, converted = late
+        text = Bilingual(
+            f"XBIN01 {binary.source} kom for sent: XDIS91 {letter_id} blev konverteret uden den "
+            f"({converted}). Den sendes videre ukonverteret som {name} (use case S1.A3).",
+            f"XBIN01 {binary.source} came late: XDIS91 {letter_id} was converted without it "
+            f"({converted}). It is passed on unconverted as {name} (use case S1.A3).",
+        )
+    else:
+        text = Bilingual(
+            f"Ingen XDIS91 henviser til XBIN01 {binary.source}; den sendes videre ukonverteret som {name} "
+            "(use case S1.A3, XBIN01 alene).",
+            f"No XDIS91 refers to XBIN01 {binary.source}; it is passed on unconverted as {name} "
+            "(use case S1.A3, standalone XBIN01).",
+        )
+    run.notices.append(Notice(binary.source, text))
+
+
+def _refuse_oioxml(item: _Input, reason: Bilingual) -> Refusal:
+    """Refuse an OIOXML letter with the XCTL01 (negative VANS receipt) the service sends back."""
+    from ..oioxml.xctl import build_xctl
+    from ..receipts import receipt_for
+
+    message = item.message
+    receipt = None
+    if isinstance(message, CareMessage | AttachmentMessage):
+        try:
+            xctl = receipt_for(
+                message,
+                kind=ReceiptKind.VANS_NEGATIVE,
+                reason=RefuseReason.SYNTAX_ERROR,
+                text=reason.en[:1000],
+            )
+            receipt = ConvertedFile(f"{xctl.message_id}.xctl01.xml", build_xctl(xctl, check=False))
+        except MedcomkitError:
+            receipt = None  # too broken to answer (e.g. no sender): the report says why
+    return Refusal(item.source, reason, item.report, receipt)
+
+
+def _own_defect(item: _Input, issues: list[Issue]) -> Refusal:
+    rules = ", ".join(sorted({i.rule for i in issues}))
+    return Refusal(
+        item.source,
+        Bilingual(
+            f"Konverteringen af {item.source} gav en ugyldig meddelelse ({rules}); det er en fejl i "
+            "medcomkit, ikke i inputtet, og intet er skrevet.",
+            f"Converting {item.source} gave an invalid message ({rules}); that is a defect in medcomkit, not "
+            "in the input, and nothing is written.",
+        ),
+    )
+
+
+def _xctl_to_acknowledgement(
+    item: _Input, run: ServiceRun, fhir_format: Literal["json", "xml"], state: ConversionState | None
+) -> None:
+    from ..fhir.acknowledgement import build_acknowledgement
+    from ..parsing import parse
+
+    receipt = item.message
+    assert isinstance(receipt, Receipt)
+    errors = _errors(item.report)
+    if errors:
+        run.refused.append(Refusal(item.source, _invalid(item, errors), item.report))
+        return
+    letter_id = receipt.letters[0].letter_id if receipt.letters else ""
+    envelope_id = receipt.original_envelope_id or ""
+    correlation = state.by_oioxml(envelope_id, letter_id) if state is not None else None
+    if state is None or correlation is None:
+        run.refused.append(_unknown_original(item, f"{envelope_id}/{letter_id}", state))
+        return
+    letters = [(correlation.oioxml_envelope_id, correlation.oioxml_letter_id)]
+    if correlation.xbin_envelope_id and correlation.xbin_letter_id:
+        letters.append((correlation.xbin_envelope_id, correlation.xbin_letter_id))
+    kept = [parse(d) for d in state.receipts_for(letters)]
+    answers = [r for r in kept if isinstance(r, Receipt)] + [receipt]
+    try:
+        conversion = xctl_to_acknowledgement(answers, correlation)
+    except MedcomkitError as error:
+        state.keep_receipt(envelope_id, letter_id, item.data)
+        run.notices.append(Notice(item.source, _waiting(error.text)))
+        return
+    data = build_acknowledgement(conversion.result, format=fhir_format)
+    state.forget_receipts(letters)
+    run.outputs.append(ConvertedFile(f"{conversion.result.message_id}.acknowledgement.{fhir_format}", data))
+    run.conversions.append(conversion)
+
+
+def _waiting(why: Bilingual) -> Bilingual:
+    return Bilingual(
+        f"Kvitteringen er gemt, indtil den anden XCTL kommer: {why.da}",
+        f"The receipt is kept until the other XCTL comes: {why.en}",
+    )
+
+
+def _unknown_original(item: _Input, original: str, state: ConversionState | None) -> Refusal:
+    where = str(state.path) if state is not None else "—"
+    return Refusal(
+        item.source,
+        Bilingual(
+            f"{item.source} kvitterer for {original}, men tilstandsfilen ({where}) kender ingen konvertering "
+            "af den meddelelse; konvertér meddelelsen med samme --state først.",
+            f"{item.source} answers {original}, but the state file ({where}) knows no conversion of that "
+            "message; convert the message with the same --state first.",
+        ),
+        item.report,
+    )
+
+
+# --- FHIR to OIOXML ------------------------------------------------------------------------------
+
+
+def _to_oioxml(items: list[_Input], run: ServiceRun, state: ConversionState | None, when: datetime) -> None:
+    for item in items:
+        if isinstance(item.message, CareMessage):
+            _carecommunication_to_oioxml(item, run, state, when)
+        else:
+            _acknowledgement_to_xctl(item, run, state)
+
+
+def _refuse_fhir(item: _Input, reason: Bilingual) -> Refusal:
+    """Refuse a CareCommunication with the fatal-error Acknowledgement the service sends back."""
+    from ..fhir.acknowledgement import acknowledge
+
+    receipt = None
+    try:
+        ack, data = acknowledge(item.data)
+        if ack.kind is not ReceiptKind.POSITIVE:
+            receipt = ConvertedFile(f"{ack.message_id}.acknowledgement.{_fhir_format(item.data)}", data)
+    except MedcomkitError:
+        receipt = None  # too broken to answer: the report says why
+    return Refusal(item.source, reason, item.report, receipt)
+
+
+def _fhir_format(data: bytes) -> str:
+    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "xml"
+
+
+def _carecommunication_to_oioxml(
+    item: _Input, run: ServiceRun, state: ConversionState | None, when: datetime
+) -> None:
+    from ..oioxml.xbin01 import build_xbin01
+    from ..oioxml.xdis91 import build_xdis91
+    from ..validation import validate_bytes
+
+    message = item.message
+    assert isinstance(message, CareMessage)
+    errors = _errors(item.report, PERMITTED_ERROR_RULES)
+    if errors:
+        run.refused.append(_refuse_fhir(item, _invalid(item, errors)))
+        return
+    try:
+        conversion = carecommunication_to_xdis91(message)
+        letter, binary = conversion.result
+        files = [ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter, check=False))]
+        if binary is not None:
+            files.append(ConvertedFile(f"{binary.message_id}.xbin01.xml", build_xbin01(binary, check=False)))
+    except MedcomkitError as error:
+        run.refused.append(_refuse_fhir(item, error.text))
+        return
+    unexpected = [i for f in files for i in _errors(validate_bytes(f.data))]
+    if unexpected:
+        run.refused.append(_own_defect(item, unexpected))
+        return
+    run.outputs += files
+    run.conversions.append(conversion)
+    if _errors(item.report):
+        rules = ", ".join(sorted({i.rule for i in _errors(item.report)}))
+        run.notices.append(
+            Notice(
+                item.source,
+                Bilingual(
+                    f"{item.source} har en filtype, FHIR ikke tillader ({rules}); den er konverteret "
+                    "alligevel (use case S1.A4), og modtageren kan afvise den.",
+                    f"{item.source} has a file type FHIR does not permit ({rules}); it is converted all "
+                    "the same (use case S1.A4), and the receiver may refuse it.",
+                ),
+            )
+        )
+    if state is not None:
+        state.remember(conversion.correlation, when)
+
+
+def _acknowledgement_to_xctl(item: _Input, run: ServiceRun, state: ConversionState | None) -> None:
+    from ..oioxml.xctl import build_xctl
+
+    acknowledgement = item.message
+    assert isinstance(acknowledgement, Receipt)
+    errors = _errors(item.report)
+    if errors:
+        run.refused.append(Refusal(item.source, _invalid(item, errors), item.report))
+        return
+    header_id = acknowledgement.letters[0].letter_id if acknowledgement.letters else ""
+    correlation: Correlation | None = state.by_fhir(header_id) if state is not None else None
+    if correlation is None:
+        run.refused.append(_unknown_original(item, header_id, state))
+        return
+    try:
+        conversion = acknowledgement_to_xctl(acknowledgement, correlation)
+        files = [
+            ConvertedFile(f"{r.message_id}.{_xctl_name(r)}.xml", build_xctl(r)) for r in conversion.result
+        ]
+    except MedcomkitError as error:
+        run.refused.append(Refusal(item.source, error.text, item.report))
+        return
+    run.outputs += files
+    run.conversions.append(conversion)
+
+
+def _xctl_name(receipt: Receipt) -> str:
+    return {
+        ReceiptKind.POSITIVE: "xctl03",
+        ReceiptKind.VANS_NEGATIVE: "xctl01",
+    }.get(receipt.kind, "xctl02")

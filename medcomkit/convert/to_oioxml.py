@@ -410,10 +410,12 @@ def _episode_id(message: CareMessage, notes: Notes) -> str | None:
     return value
 
 
-def _subject(message: CareMessage, notes: Notes) -> str:
+def _subject(message: CareMessage, notes: Notes) -> str | None:
     category = t.CATEGORIES.get(message.category or "")
     parts = [category.da if category else message.category, message.topic]
-    subject = ", ".join(p for p in parts if p)
+    subject = ", ".join(p for p in parts if p and p.strip())
+    if not subject:  # neither category nor topic (an invalid message): Subject is optional in XDIS91
+        return None
     if len(subject) > _SUBJECT_MAX:
         notes.rewritten(
             "Communication.category + topic",

@@ -428,6 +428,7 @@ def _text(letter: CareMessage, notes: Notes) -> str:
             "payload.contentString",
             f"Teksten er tom; FHIR kræver en, så '{EMPTY_TEXT}' indsættes.",
             f"The text is empty; FHIR requires one, so '{EMPTY_TEXT}' is put in.",
+            "1:Text",
         )
         text = EMPTY_TEXT
     if letter.priority is Priority.HIGH:

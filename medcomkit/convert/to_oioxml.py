@@ -299,6 +299,19 @@ def _patient(patient: Patient, notes: Notes) -> tuple[Patient, list[PersonId]]:
             "into the text.",
             "2:Patient id",
         )
+    if primary.kind is PersonIdKind.REPLACEMENT and primary.system:
+        # Sheet 1/2, «Patient alternative id»: XDIS91 has no system; back in FHIR it follows from the
+        # 7th character, so a more specific system (a region's D-eCPR, e.g. …6.1.3.177) is lost.
+        back = t.X_ECPR_SYSTEM if primary.value[6:7] in ("1", "7") else t.D_ECPR_SYSTEM
+        if primary.system != back:
+            notes.lost(
+                "Patient.identifier.system",
+                f"Erstatnings-CPR'ets system {primary.system} har ingen plads i XDIS91; tilbage i FHIR bliver "
+                f"det {back} efter 7. tegn.",
+                f"The replacement CPR's system {primary.system} has no place in XDIS91; back in FHIR it "
+                f"becomes {back} by the 7th character.",
+                "2:Patient alternative id",
+            )
     if patient.phones or patient.email:
         notes.lost(
             "Patient.telecom",
@@ -547,10 +560,12 @@ def _lost_always(message: CareMessage, notes: Notes) -> None:
             "The reference to earlier messages is lost.",
             "2:Previous message",
         )
-    if any(a.data is not None and (a.author or a.created) for a in message.attachments):
+    if any(a.data is not None and (a.author or a.created or a.added) for a in message.attachments):
         notes.lost(
             "payload.contentAttachment (forfatter, dato)",
-            "Bilagets forfatter og datoer mappes ikke.",
-            "The attachment's author and dates are not mapped.",
+            "Bilagets forfatter og datoer (payload-dato, oprettelse) mappes ikke; tilbage i FHIR får bilaget "
+            "brevets autorisationstid.",
+            "The attachment's author and dates (payload date, creation) are not mapped; back in FHIR the "
+            "attachment gets the letter's authorisation time.",
             "4:attachment date",
         )

@@ -306,8 +306,8 @@ def _patient(patient: Patient, notes: Notes) -> tuple[Patient, list[PersonId]]:
         if primary.system != back:
             notes.lost(
                 "Patient.identifier.system",
-                f"Erstatnings-CPR'ets system {primary.system} har ingen plads i XDIS91; tilbage i FHIR bliver "
-                f"det {back} efter 7. tegn.",
+                f"Erstatnings-CPR'ets system {primary.system} har ingen plads i XDIS91; tilbage i FHIR "
+                f"bliver det {back} efter 7. tegn.",
                 f"The replacement CPR's system {primary.system} has no place in XDIS91; back in FHIR it "
                 f"becomes {back} by the 7th character.",
                 "2:Patient alternative id",

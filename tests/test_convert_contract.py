@@ -115,10 +115,10 @@ def _text_differences(before: CareMessage, after: CareMessage, changes: list[Cha
     out: list[Difference] = []
     original = before.segments[0].text
     result = plain_text(after.segments[0].text)
-    if any(run.styles or run.space for run in to_runs(original)):
+    if any(run.styles for run in to_runs(original)):  # <Space/> is a space, kept as one
         _diff("text.formatting", "formatted", "plain", out)
     plain = plain_text(original)
-    if plain != plain.strip():
+    if plain.strip() and plain != plain.strip():
         _diff("text.edges", plain, plain.strip(), out)
     rows = {c.mapping for c in changes}
     if "1:Priority" in rows and result.startswith(medcomkit.convert.HIGH_PRIORITY_NOTE):

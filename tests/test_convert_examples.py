@@ -40,13 +40,14 @@ def test_every_medcom_carecommunication_converts_to_xdis91_and_back(path: Path) 
     xdis91 = medcomkit.build_xdis91(letter)
     assert errors(xdis91) == []
     assert official_errors(xdis91) == []
-    binary_back = None
+    binary_back: AttachmentMessage | None = None
     if binary is not None:
         xbin01 = medcomkit.build_xbin01(binary)
         assert errors(xbin01) == []
         assert official_errors(xbin01) == []
-        binary_back = parse(xbin01)
-        assert isinstance(binary_back, AttachmentMessage)
+        parsed = parse(xbin01)
+        assert isinstance(parsed, AttachmentMessage)
+        binary_back = parsed
     letter_back = parse(xdis91)
     assert isinstance(letter_back, CareMessage)
     back = xdis91_to_carecommunication(letter_back, binary_back, sor=_sor(message))

@@ -470,3 +470,59 @@ def test_the_missing_xbin01_note_reaches_the_receipt_in_the_cli(tmp_path: Path) 
     # The note travels XCTL → Acknowledgement (use case S1.A2); here the FHIR receiver's own refusal.
     assert CONVERSION_PROBLEM_NOTE not in (receipt.letters[0].refuse_text or "")
     assert attachments_for is not None
+
+
+def test_a_file_type_fhir_does_not_permit_is_converted_and_flagged_both_ways(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter, binary = demo_letter()
+    assert binary is not None
+    letter = replace(
+        letter, attachments=(replace(letter.attachments[0], file_type="doc", object_code="tekstfil"),)
+    )
+    binary = replace(
+        binary, attachments=(replace(binary.attachments[0], file_type="doc", object_code="tekstfil"),)
+    )
+    inputs = [
+        write(tmp_path / "brev.xml", medcomkit.build_xdis91(letter)),
+        write(tmp_path / "bilag.xml", medcomkit.build_xbin01(binary)),
+    ]
+    out = tmp_path / "fhir"
+    assert convert("--to", "fhir", "--out", out, *SOR_ARGS, *inputs) == 0  # S1.A4: converted all the same
+    assert "binding.medcom-core-attachmentMimeTypes" in capsys.readouterr().err  # … and flagged
+    (converted,) = messages_in(out)
+    assert care(converted).attachments[0].media_type == "application/msword"
+    back = tmp_path / "oioxml"
+    assert convert("--to", "oioxml", "--out", back, converted) == 0
+    assert "S1.A4" in capsys.readouterr().err
+    for path in messages_in(back):
+        assert errors(path.read_bytes()) == []
+        assert official_errors(path.read_bytes()) == []
+
+
+def test_a_carecommunication_convert_cannot_write_as_oioxml_is_refused_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    new, _, _ = demo_care_thread()
+    odd = replace(new, attachments=(replace(new.attachments[0], media_type="application/x-ukendt"),))
+    source = write(tmp_path / "odd.json", build_carecommunication(odd, check=False))
+    receipts = tmp_path / "receipts"
+    assert convert("--to", "oioxml", "--out", tmp_path / "out", "--receipt-out", receipts, source) == 1
+    assert str(source) in capsys.readouterr().err
+    assert messages_in(tmp_path / "out") == []
+    (receipt,) = receipts.iterdir()
+    acknowledgement = parse(receipt)
+    assert isinstance(acknowledgement, Receipt)
+    assert acknowledgement.kind is ReceiptKind.NEGATIVE
+
+
+def test_the_xbin01_of_a_refused_xdis91_is_refused_too_naming_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter, binary = _demo_files(tmp_path / "in")
+    write(letter, _blocks(letter.read_bytes(), 11))
+    out = tmp_path / "out"
+    assert convert("--to", "fhir", "--out", out, *SOR_ARGS, letter, binary) == 1
+    assert messages_in(out) == []  # neither converted nor passed on
+    err = capsys.readouterr().err
+    assert f"{binary} belongs to {letter}" in err or f"{binary} hører til {letter}" in err

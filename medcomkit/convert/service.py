@@ -172,24 +172,43 @@ def _to_fhir(
     letters = [i for i in items if isinstance(i.message, CareMessage)]
     binaries = [i for i in items if isinstance(i.message, AttachmentMessage)]
     receipts = [i for i in items if isinstance(i.message, Receipt)]
-    valid_letters = []
-    for item in letters:
+    pairing = pair_attachments(
+        [i.message for i in letters if isinstance(i.message, CareMessage)],
+        [i.message for i in binaries if isinstance(i.message, AttachmentMessage)],
+    )
+    converted: set[int] = set()
+    refused_with: dict[int, str] = {}
+    for item, binary_index in zip(letters, pairing.binary_of, strict=True):
         errors = _errors(item.report)
         if errors:
             run.refused.append(_refuse_oioxml(item, _invalid(item, errors)))
-        else:
-            valid_letters.append(item)
-    pairing = pair_attachments(
-        [i.message for i in valid_letters if isinstance(i.message, CareMessage)],
-        [i.message for i in binaries if isinstance(i.message, AttachmentMessage)],
-    )
-    for item, binary_index in zip(valid_letters, pairing.binary_of, strict=True):
+            if binary_index is not None:
+                refused_with.setdefault(binary_index, item.source)
+            continue
         binary = binaries[binary_index] if binary_index is not None else None
+        if binary_index is not None:
+            converted.add(binary_index)
         _letter_to_fhir(item, binary, run, fhir_format, sor, state, when)
+    # An XBIN01 whose only XDIS91 was refused goes with it: refused, and named.
+    for index, letter_source in refused_with.items():
+        if index not in converted:
+            reason = Bilingual(
+                f"{binaries[index].source} hører til {letter_source}, som er afvist; den konverteres ikke.",
+                f"{binaries[index].source} belongs to {letter_source}, which is refused; it is not "
+                "converted.",
+            )
+            run.refused.append(_refuse_oioxml(binaries[index], reason))
     for index in pairing.unclaimed:
         _pass_on(binaries[index], run, state)
     for item in receipts:
         _xctl_to_acknowledgement(item, run, fhir_format, state)
+
+
+def _cannot(item: _Input, error: MedcomkitError) -> Bilingual:
+    return Bilingual(
+        f"{item.source} kan ikke konverteres ({error.code}): {error.text.da}",
+        f"{item.source} cannot be converted ({error.code}): {error.text.en}",
+    )
 
 
 def _binary_problem(binary: _Input) -> Bilingual | None:
@@ -225,7 +244,7 @@ def _letter_to_fhir(
         conversion = xdis91_to_carecommunication(letter, attachments, sor=sor, binary_problem=problem)
         data = build_carecommunication(conversion.result, format=fhir_format, check=False)
     except MedcomkitError as error:
-        run.refused.append(_refuse_oioxml(item, error.text))
+        run.refused.append(_refuse_oioxml(item, _cannot(item, error)))
         return
     conversion = _encoding_note(item, conversion)
     output = validate_bytes(data)
@@ -460,7 +479,7 @@ def _carecommunication_to_oioxml(
         if binary is not None:
             files.append(ConvertedFile(f"{binary.message_id}.xbin01.xml", build_xbin01(binary, check=False)))
     except MedcomkitError as error:
-        run.refused.append(_refuse_fhir(item, error.text))
+        run.refused.append(_refuse_fhir(item, _cannot(item, error)))
         return
     unexpected = [i for f in files for i in _errors(validate_bytes(f.data))]
     if unexpected:

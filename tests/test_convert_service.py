@@ -34,7 +34,6 @@ from medcomkit.demo import demo_care_message, demo_care_thread
 from medcomkit.fhir import terminology as t
 from medcomkit.fhir.carecommunication import build_carecommunication
 from medcomkit.model import Organisation, RefuseReason
-from medcomkit.oioxml.xbin01 import attachments_for
 from medcomkit.receipts import receipt_for
 
 EXAMPLES = REFERENCE / "fhir" / "examples"
@@ -467,9 +466,10 @@ def test_the_missing_xbin01_note_reaches_the_receipt_in_the_cli(tmp_path: Path) 
     receipt = parse(xctl)
     assert isinstance(receipt, Receipt)
     assert receipt.kind is ReceiptKind.NEGATIVE
-    # The note travels XCTL → Acknowledgement (use case S1.A2); here the FHIR receiver's own refusal.
-    assert CONVERSION_PROBLEM_NOTE not in (receipt.letters[0].refuse_text or "")
-    assert attachments_for is not None
+    # Use case S1.A2: the service's note about the missing XBIN01 is in the XCTL the sender gets.
+    assert CONVERSION_PROBLEM_NOTE in (receipt.letters[0].refuse_text or "")
+    assert errors(xctl.read_bytes()) == []
+    assert official_errors(xctl.read_bytes()) == []
 
 
 def test_a_file_type_fhir_does_not_permit_is_converted_and_flagged_both_ways(

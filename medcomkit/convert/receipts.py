@@ -65,6 +65,23 @@ def acknowledgement_to_xctl(
     text = letter.refuse_text or acknowledgement.refuse_text
     if kind is not ReceiptKind.POSITIVE and reason is None:
         reason = RefuseReason.UNSPECIFIED
+    if correlation.conversion_problem:
+        # Use cases S1.A2: when the XBIN01 was missing or invalid, the service's note goes into the XCTL.
+        if kind is ReceiptKind.POSITIVE:
+            notes.lost(
+                "Konverteringsservicens note",
+                "En XCTL03 har ingen tekst, så noten om den manglende XBIN01 kan ikke komme med.",
+                "An XCTL03 has no text, so the note about the missing XBIN01 cannot travel.",
+                "UC:S1.A2 XBIN01 mangler eller er ugyldig",
+            )
+        else:
+            text = "\n".join(p for p in (text, correlation.conversion_problem) if p)
+            notes.invented(
+                "RefuseText",
+                "Konverteringsservicens note om XBIN01 tilføjes kvitteringen.",
+                "The conversion service's note about the XBIN01 is added to the receipt.",
+                "UC:S1.A2 XBIN01 mangler eller er ugyldig",
+            )
     if acknowledgement.detail_code:
         notes.lost(
             "OperationOutcome.issue.details.coding",

@@ -406,6 +406,9 @@ def carecommunications(draw: st.DrawFn) -> CareMessage:
             episode_of_care_system=ids[0][1],
             more_episode_ids=tuple(ids[1:]),
         )
+    if draw(st.integers(0, 3)) == 0:  # written well before it was sent (a vendor's draft)
+        written = when - timedelta(minutes=draw(st.integers(1, 60 * 24 * 30)))
+        message = replace(message, segments=tuple(replace(s, written=written) for s in message.segments))
     patient = message.patient
     if draw(st.integers(0, 4)) == 0:
         patient = replace(patient, family_name="")

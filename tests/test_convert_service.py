@@ -75,7 +75,7 @@ def test_an_lpr3_reply_from_a_hospital_converts_with_the_lpr3_episode_id() -> No
     notes = " ".join(said(conversion, "2:Episode of care identifier"))
     assert "the LPR3 id urn:uuid:fc60e762-b13b-5773-865e-67f3907bdcc7 is carried" in notes
     assert "urn:uuid:39e3e169-9ece-4ba4-bd24-2e0fbeebc333 is lost" in notes
-    assert "'urn:uuid:' prefix is removed, the uuid's hyphens are removed" in notes.lower()
+    assert "The 'urn:uuid:' prefix is removed, the UUID's hyphens are removed" in notes
 
 
 def test_a_local_episode_id_keeps_its_hyphens_and_the_first_id_wins_without_lpr3() -> None:

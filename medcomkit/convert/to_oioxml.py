@@ -217,7 +217,17 @@ def _authorisation(message: CareMessage, notes: Notes) -> datetime:
     dated = [s.written for s in message.segments if s.written is not None and s.identifier in own]
     dated = dated or [s.written for s in message.segments if s.written is not None]
     if dated:
-        return max(dated)
+        written = max(dated)
+        if written != message.authorised:
+            notes.lost(
+                "Provenance.occurredDateTime",
+                f"Afsendelsestidspunktet {message.authorised.isoformat()} har ingen plads i XDIS91, som "
+                f"bruger tekstens dato {written.isoformat()}; tilbage i FHIR får Provenance tekstens dato.",
+                f"The sending time {message.authorised.isoformat()} has no place in XDIS91, which uses the "
+                f"text's date {written.isoformat()}; back in FHIR the Provenance gets the text's date.",
+                "2:Message sent dateTime",
+            )
+        return written
     notes.invented(
         "Letter.Authorisation",
         "Teksten har ingen dato (payload.extension:date); tidspunktet i meddelelsens Provenance bruges.",
@@ -416,11 +426,15 @@ def _episode_id(message: CareMessage, notes: Notes) -> str | None:
         notes.rewritten(
             "Encounter.episodeOfCare.identifier",
             "Letter.EpisodeOfCareIdentifier",
-            f"{', '.join(steps_da).capitalize()} ({original} → {value}).",
-            f"{', '.join(steps_en).capitalize()} ({original} → {value}).",
+            f"{_sentence(', '.join(steps_da))} ({original} → {value}).",
+            f"{_sentence(', '.join(steps_en))} ({original} → {value}).",
             row,
         )
     return value
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _subject(message: CareMessage, notes: Notes) -> str | None:

@@ -160,6 +160,13 @@ def test_a_patient_without_family_name_converts_with_a_note() -> None:
     assert errors(data) == []
     assert official_errors(data) == []
     assert said(conversion, "2:Patient family name")
+    # Back in FHIR the family name is unknown again, not '(ukendt)'.
+    back = xdis91_to_carecommunication(
+        care(data), sor={p.ean: SorEntry(p.sor or "") for p in (message.sender, message.receiver)}
+    )
+    assert back.result.patient.family_name == ""
+    assert errors(build_carecommunication(back.result, check=False)) == []
+    assert said(back, "1:Patient family name")
 
 
 # --- attachments ---------------------------------------------------------------------------------

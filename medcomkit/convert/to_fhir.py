@@ -50,6 +50,7 @@ __all__ = [
     "EMPTY_TEXT",
     "HIGH_PRIORITY_NOTE",
     "NO_PHONE",
+    "UNKNOWN_FAMILY_NAME",
     "UNKNOWN_ROLE",
     "UNKNOWN_TOPIC",
     "SorEntry",
@@ -63,6 +64,8 @@ UNKNOWN_ROLE = "ukendt"
 NO_PHONE = "0000 0000"
 HIGH_PRIORITY_NOTE = "Denne meddelelse har høj prioritet."
 EMPTY_TEXT = "(Meddelelsen havde ingen tekst.)"  # medcomkit's own: MedCom's mapping names no default
+# medcomkit's own: what the conversion to XDIS91 writes for a family name FHIR marks unknown.
+UNKNOWN_FAMILY_NAME = "(ukendt)"
 CONVERSION_PROBLEM_NOTE = (
     "Konverteringen ml. XML/EDI og FHIR kunne ikke udføres korrekt pga. tekniske el. indholdsmæssige "
     "forhold i meddelelsen."
@@ -351,9 +354,21 @@ def _patient(patient: Patient, notes: Notes) -> Patient:
             "The occupation is not mapped.",
             "1:Patient occupancy",
         )
+    family_name = patient.family_name
+    if family_name == UNKNOWN_FAMILY_NAME:
+        # The placeholder the conversion to XDIS91 wrote for a family name FHIR marked unknown
+        # (sheet 2, «Patient family name»): back in FHIR it is unknown again (data-absent-reason).
+        notes.rewritten(
+            f"Patient.PersonSurnameName ({UNKNOWN_FAMILY_NAME})",
+            "Patient.name.family (data-absent-reason)",
+            "Efternavnet er ukendt; FHIR siger det med data-absent-reason 'unknown'.",
+            "The family name is unknown; FHIR says so with data-absent-reason 'unknown'.",
+            "1:Patient family name",
+        )
+        family_name = ""
     return Patient(
         identifier=identifier,
-        family_name=patient.family_name,
+        family_name=family_name,
         given_name=patient.given_name,
         address=address,
     )

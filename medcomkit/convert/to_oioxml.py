@@ -41,15 +41,16 @@ from ..oioxml.common import new_letter_id
 from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
 
+# PersonSurnameName is mandatory in XDIS91 (sheet 2, «Patient family name»), but a CareCommunication
+# may mark the family name unknown (data-absent-reason), as MedCom's R-Tek-B does.
+from .to_fhir import UNKNOWN_FAMILY_NAME
+
 __all__ = ["MORE_CPR_NOTE", "UNKNOWN_FAMILY_NAME", "carecommunication_to_xdis91"]
 
 MORE_CPR_NOTE = (
     "Der er modtaget flere end et CPR-nummer i korrespondancemeddelelsen. Derfor er de resterende medsendte "
     "CPR-numre indsat her"
 )
-# medcomkit's own: PersonSurnameName is mandatory in XDIS91 (sheet 2, «Patient family name»), but a
-# CareCommunication may mark the family name unknown (data-absent-reason), as MedCom's R-Tek-B does.
-UNKNOWN_FAMILY_NAME = "(ukendt)"
 _SUBJECT_MAX = 70
 _EPISODE_MAX = 35  # Letter.EpisodeOfCareIdentifier is 1..35 characters
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")

@@ -533,3 +533,21 @@ def test_the_xbin01_of_a_refused_xdis91_is_refused_too_naming_both(
     assert messages_in(out) == []  # neither converted nor passed on
     err = capsys.readouterr().err
     assert f"{binary} belongs to {letter}" in err or f"{binary} hører til {letter}" in err
+
+
+def test_the_state_file_is_documented_and_a_broken_one_is_a_clear_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["convert", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--state FILE" in help_text
+    assert ".medcomkit-convert.sqlite" in help_text
+    letter, binary = _demo_files(tmp_path / "in")
+    broken = write(tmp_path / "state.sqlite", b"not a database, just text" * 100)
+    assert (
+        convert("--to", "fhir", "--out", tmp_path / "out", "--state", broken, *SOR_ARGS, letter, binary) == 2
+    )
+    err = capsys.readouterr().err
+    assert str(broken) in err
+    assert "Traceback" not in err

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import REFERENCE
+from support import OIOXML_EXAMPLES, REFERENCE
 from test_convert import DEMO_SOR, counter, demo_letter, errors, messages_in, official_errors, to_fhir
 
 import medcomkit
@@ -551,3 +551,56 @@ def test_the_state_file_is_documented_and_a_broken_one_is_a_clear_usage_error(
     err = capsys.readouterr().err
     assert str(broken) in err
     assert "Traceback" not in err
+
+
+def test_medcoms_flow1_pair_converts_with_what_the_parser_repaired_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """MedCom's own Flow 1 XDIS91 has mojibake codes ('hÃ¸j_prioritet') and an HTML <br>; the
+    service converted it, and so does convert — saying what it read differently."""
+    flows = OIOXML_EXAMPLES / "medcom-conversionservice"  # the copy of the Flow files as MedCom ships them
+    letter, binary = example(flows, "Flow1-XDIS91"), example(flows, "Flow1-XBIN01")
+    sor = ["--sor=5790001382445=359001000016000", "--sor=5790000121441=328051000016008"]
+    out = tmp_path / "out"
+    assert convert("--to", "fhir", "--lang", "en", "--out", out, *sor, letter, binary) == 0
+    printed = capsys.readouterr().out
+    assert "mojibake" in printed
+    assert "<br> is read as a line break" in printed
+    (converted,) = messages_in(out)
+    assert errors(converted.read_bytes()) == []
+    assert care(converted).attachments[0].data is not None
+
+
+def test_a_value_xdis91_allows_but_fhir_does_not_is_refused_with_an_xctl01(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter, binary = demo_letter()
+    assert binary is not None
+    wrong = letter.sender.ean[:-1] + str((int(letter.sender.ean[-1]) + 1) % 10)  # wrong check digit
+    letter = replace(letter, sender=replace(letter.sender, ean=wrong))
+    source = write(tmp_path / "brev.xml", medcomkit.build_xdis91(letter, check=False))
+    bilag = write(tmp_path / "bilag.xml", medcomkit.build_xbin01(replace(binary, sender=letter.sender)))
+    assert medcomkit.validate(source).valid  # XDIS91's own rules only warn about it
+    receipts = tmp_path / "receipts"
+    sor = [f"--sor={wrong}=999900000126001", *SOR_ARGS]
+    out = tmp_path / "out"
+    assert convert("--to", "fhir", "--out", out, "--receipt-out", receipts, *sor, source, bilag) == 1
+    assert "gln-modulus-10" in capsys.readouterr().err
+    assert messages_in(tmp_path / "out") == []
+    (receipt,) = receipts.iterdir()
+    xctl = parse(receipt)
+    assert isinstance(xctl, Receipt)
+    assert xctl.kind is ReceiptKind.VANS_NEGATIVE
+
+
+def test_a_missing_xbin01_does_not_excuse_other_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    letter, _ = demo_letter()
+    wrong = letter.sender.ean[:-1] + str((int(letter.sender.ean[-1]) + 1) % 10)
+    letter = replace(letter, sender=replace(letter.sender, ean=wrong))
+    source = write(tmp_path / "brev.xml", medcomkit.build_xdis91(letter, check=False))
+    sor = [f"--sor={wrong}=999900000126001", *SOR_ARGS]
+    assert convert("--to", "fhir", "--out", tmp_path / "out", *sor, source) == 1  # XBIN01 missing, GLN wrong
+    assert "gln-modulus-10" in capsys.readouterr().err
+    assert messages_in(tmp_path / "out") == []

@@ -39,6 +39,14 @@ __all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceRun", "convert_like_ser
 
 # The one FHIR error the service lets through: a file type FHIR does not permit (S1.A4).
 PERMITTED_ERROR_RULES = frozenset({"binding.medcom-core-attachmentMimeTypes"})
+# What the deliberately data-less attachment payload of use case S1.A2 breaks (no data is no FHIR
+# error; no title is).
+DELIBERATE_RULES = frozenset({"cc.attachment-title"})
+# Errors the parser repairs: UTF-8 bytes under an ISO-8859-1 declaration are read as UTF-8, so a code
+# like 'hÃ¸j_prioritet' is read as 'høj_prioritet' (MedCom's own Flow 1 XDIS91 has it). The service
+# converts such a letter; medcomkit does too, and says so in the notes.
+# Likewise HTML in Text01 (also in Flow 1): <br> is read as a line break, other HTML keeps its text.
+REPAIRED_RULES = frozenset({"xml.mojibake-value", "oioxml.formatted-text-html"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +187,7 @@ def _to_fhir(
     converted: set[int] = set()
     refused_with: dict[int, str] = {}
     for item, binary_index in zip(letters, pairing.binary_of, strict=True):
-        errors = _errors(item.report)
+        errors = _errors(item.report, REPAIRED_RULES)
         if errors:
             run.refused.append(_refuse_oioxml(item, _invalid(item, errors)))
             if binary_index is not None:
@@ -246,14 +254,14 @@ def _letter_to_fhir(
     except MedcomkitError as error:
         run.refused.append(_refuse_oioxml(item, _cannot(item, error)))
         return
-    conversion = _encoding_note(item, conversion)
+    conversion = _repair_notes(item, conversion)
     output = validate_bytes(data)
     # Deliberately invalid output (S1.A2: attachment without data and title) is sent all the same;
     # any other error in what medcomkit built is a defect of its own, and nothing is written.
     deliberate = conversion.correlation.conversion_problem is not None
-    unexpected = _errors(output, PERMITTED_ERROR_RULES)
-    if unexpected and not deliberate:
-        run.refused.append(_own_defect(item, unexpected))
+    unexpected = _errors(output, PERMITTED_ERROR_RULES | (DELIBERATE_RULES if deliberate else frozenset()))
+    if unexpected:
+        run.refused.append(_refuse_oioxml(item, _not_convertible(item, unexpected, "CareCommunication")))
         return
     name = f"{conversion.result.message_id}.carecommunication.{fhir_format}"
     run.outputs.append(ConvertedFile(name, data))
@@ -283,27 +291,45 @@ def _letter_to_fhir(
             state.await_objects(missing, letter.message_id, when)
 
 
-def _encoding_note(item: _Input, conversion: Conversion[Any]) -> Conversion[Any]:
-    """Mojibake (UTF-8 bytes under an ISO-8859-1 declaration) is read as UTF-8; the user is told."""
-    if "xml.encoding-mismatch" not in item.report.rules():
-        return conversion
-    return replace(
-        conversion,
-        changes=(
-            *conversion.changes,
-            Change(
-                ChangeKind.REWRITTEN,
-                "<?xml encoding?>",
-                "Bundle (UTF-8)",
-                Bilingual(
-                    "Filen siger ISO-8859-1, men er skrevet i UTF-8 (mojibake); den er læst som UTF-8 — "
-                    "tjek navne og tekst med æ, ø og å.",
-                    "The file says ISO-8859-1 but is written in UTF-8 (mojibake); it is read as UTF-8 — "
-                    "check names and text with æ, ø and å.",
-                ),
+_REPAIRS = (
+    (
+        frozenset({"xml.encoding-mismatch", "xml.mojibake-value"}),
+        Change(
+            ChangeKind.REWRITTEN,
+            "<?xml encoding?>",
+            "Bundle (UTF-8)",
+            Bilingual(
+                "Filen siger ISO-8859-1, men er skrevet i UTF-8 (mojibake); den er læst som UTF-8 — "
+                "tjek navne og tekst med æ, ø og å.",
+                "The file says ISO-8859-1 but is written in UTF-8 (mojibake); it is read as UTF-8 — "
+                "check names and text with æ, ø and å.",
             ),
+            "1:Text",
         ),
-    )
+    ),
+    (
+        frozenset({"oioxml.formatted-text-html"}),
+        Change(
+            ChangeKind.REWRITTEN,
+            "ClinicalInformation.Text01 (HTML)",
+            "payload.contentString",
+            Bilingual(
+                "Teksten har HTML, som ikke er MedCom-formatering: <br> er læst som linjeskift, anden HTML "
+                "beholder kun sin tekst.",
+                "The text has HTML, which is not MedCom formatting: <br> is read as a line break, other "
+                "HTML keeps only its text.",
+            ),
+            "1:Text",
+        ),
+    ),
+)
+
+
+def _repair_notes(item: _Input, conversion: Conversion[Any]) -> Conversion[Any]:
+    """What the forgiving parser repaired in the input is said in the notes (never silently)."""
+    found = item.report.rules()
+    repairs = tuple(change for rules, change in _REPAIRS if rules & found)
+    return replace(conversion, changes=(*conversion.changes, *repairs)) if repairs else conversion
 
 
 def _pass_on(binary: _Input, run: ServiceRun, state: ConversionState | None) -> None:
@@ -361,16 +387,17 @@ def _refuse_oioxml(item: _Input, reason: Bilingual) -> Refusal:
     return Refusal(item.source, reason, item.report, receipt)
 
 
-def _own_defect(item: _Input, issues: list[Issue]) -> Refusal:
+def _not_convertible(item: _Input, issues: list[Issue], made: str) -> Bilingual:
+    """The converted message is invalid: most often a value the source format allows and the target
+    does not (a location number with a wrong check digit, a CPR number with an impossible date);
+    otherwise a defect in medcomkit. Either way nothing is written, and the first issue says which."""
+    first = issues[0]
     rules = ", ".join(sorted({i.rule for i in issues}))
-    return Refusal(
-        item.source,
-        Bilingual(
-            f"Konverteringen af {item.source} gav en ugyldig meddelelse ({rules}); det er en fejl i "
-            "medcomkit, ikke i inputtet, og intet er skrevet.",
-            f"Converting {item.source} gave an invalid message ({rules}); that is a defect in medcomkit, not "
-            "in the input, and nothing is written.",
-        ),
+    return Bilingual(
+        f"{item.source} giver en ugyldig {made} ({rules}; fx {first.message('da')}). Værdien er tilladt i "
+        "inputtets format, men ikke i målets — eller det er en fejl i medcomkit. Intet er skrevet.",
+        f"{item.source} gives an invalid {made} ({rules}; e.g. {first.message('en')}). The value is allowed "
+        "in the input's format but not in the target's — or it is a defect in medcomkit. Nothing is written.",
     )
 
 
@@ -483,7 +510,7 @@ def _carecommunication_to_oioxml(
         return
     unexpected = [i for f in files for i in _errors(validate_bytes(f.data))]
     if unexpected:
-        run.refused.append(_own_defect(item, unexpected))
+        run.refused.append(_refuse_fhir(item, _not_convertible(item, unexpected, "XDIS91/XBIN01")))
         return
     run.outputs += files
     run.conversions.append(conversion)

@@ -263,6 +263,8 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
+    import sqlite3
+
     from ._errors import MedcomkitError, SourceError
     from .convert import SorEntry
     from .convert.service import convert_like_service
@@ -301,6 +303,9 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         run = convert_like_service(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
+    except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
+        print(f"medcomkit: {state.path}: {error}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         state.close()
     for output in run.outputs:

@@ -426,11 +426,15 @@ def _xctl_to_acknowledgement(
     answers = [r for r in kept if isinstance(r, Receipt)] + [receipt]
     try:
         conversion = xctl_to_acknowledgement(answers, correlation)
+        data = build_acknowledgement(conversion.result, format=fhir_format)
     except MedcomkitError as error:
+        if error.code != "convert.receipt-missing":
+            run.refused.append(Refusal(item.source, _cannot(item, error), item.report))
+            return
+        # Use cases, Ack mapping: while one of the two XCTL is missing no Acknowledgement is sent.
         state.keep_receipt(envelope_id, letter_id, item.data)
         run.notices.append(Notice(item.source, _waiting(error.text)))
         return
-    data = build_acknowledgement(conversion.result, format=fhir_format)
     state.forget_receipts(letters)
     run.outputs.append(ConvertedFile(f"{conversion.result.message_id}.acknowledgement.{fhir_format}", data))
     run.conversions.append(conversion)

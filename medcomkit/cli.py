@@ -269,6 +269,7 @@ def _convert(args: argparse.Namespace) -> int:
     from .convert import SorEntry
     from .convert.service import convert_like_service
     from .convert.state import STATE_FILE, ConversionState
+    from .report import mask_cpr
     from .source import read_source
 
     lang: Lang = args.lang
@@ -315,12 +316,13 @@ def _convert(args: argparse.Namespace) -> int:
     for conversion in run.conversions:
         for row in conversion.rows(lang):
             print("  " + " | ".join(row.values()))
-    for notice in run.notices:
-        print(f"medcomkit: {notice.text.get(lang)}", file=sys.stderr)
     mask = not args.show_cpr
+    shown = mask_cpr if mask else str  # refusals quote validation messages, which may name a CPR number
+    for notice in run.notices:
+        print(f"medcomkit: {shown(notice.text.get(lang))}", file=sys.stderr)
     for refusal in run.refused:
         label = "afvist" if lang == "da" else "refused"
-        print(f"medcomkit: {label}: {refusal.reason.get(lang)}", file=sys.stderr)
+        print(f"medcomkit: {label}: {shown(refusal.reason.get(lang))}", file=sys.stderr)
         if refusal.report is not None:
             print(refusal.report.to_text(lang, mask=mask), file=sys.stderr)
         if args.receipt_out is not None and refusal.receipt is not None:

@@ -604,3 +604,18 @@ def test_a_missing_xbin01_does_not_excuse_other_errors(
     assert convert("--to", "fhir", "--out", tmp_path / "out", *sor, source) == 1  # XBIN01 missing, GLN wrong
     assert "gln-modulus-10" in capsys.readouterr().err
     assert messages_in(tmp_path / "out") == []
+
+
+def test_refusals_mask_the_cpr_numbers_they_quote(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    letter, binary = demo_letter()
+    assert binary is not None
+    impossible = "3113139999"  # 31st of the 13th month: XDIS91 warns, FHIR's cpr invariant refuses
+    patient = replace(letter.patient, identifier=medcomkit.PersonId(medcomkit.PersonIdKind.CPR, impossible))
+    source = write(
+        tmp_path / "brev.xml", medcomkit.build_xdis91(replace(letter, patient=patient), check=False)
+    )
+    bilag = write(tmp_path / "bilag.xml", medcomkit.build_xbin01(replace(binary, patient=patient)))
+    assert convert("--to", "fhir", "--out", tmp_path / "out", *SOR_ARGS, source, bilag) == 1
+    err = capsys.readouterr().err
+    assert "311313-****" in err
+    assert impossible not in err

@@ -619,3 +619,14 @@ def test_refusals_mask_the_cpr_numbers_they_quote(tmp_path: Path, capsys: pytest
     err = capsys.readouterr().err
     assert "311313-****" in err
     assert impossible not in err
+
+
+def test_the_library_treats_an_xbin01_with_a_wrong_size_as_invalid() -> None:
+    letter, binary = demo_letter()
+    assert binary is not None
+    wrong = replace(binary, attachments=(replace(binary.attachments[0], size=5),))
+    conversion, _ = to_fhir(letter, wrong)
+    assert conversion.result.attachments[0].data is None
+    assert conversion.correlation.conversion_problem == CONVERSION_PROBLEM_NOTE
+    (note,) = [c.note.en for c in conversion.changes if c.source.startswith("XBIN01 BinaryObject")]
+    assert "OriginalObjectSize 5" in note

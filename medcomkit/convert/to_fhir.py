@@ -179,6 +179,8 @@ def xdis91_to_carecommunication(
         "Thread id and the text's id are new UUIDs the conversion service makes.",
         "1:Communication identifier",
     )
+    if binary is not None and binary_problem is None:
+        binary_problem = _inconsistent(binary)
     usable = binary if binary_problem is None else None
     attachments, problem = _attachments(letter, usable, new_id, notes, binary_problem)
     if binary is not None:
@@ -567,6 +569,20 @@ def _attachments(
             "3:attachment size",
         )
     return tuple(result), problem
+
+
+def _inconsistent(binary: AttachmentMessage) -> Bilingual | None:
+    """An XBIN01 whose OriginalObjectSize does not match its bytes is invalid (xbin01.object-size):
+    its objects cannot be trusted, so it is treated as MedCom's service treats an invalid XBIN01."""
+    for obj in binary.attachments:
+        if obj.data is not None and obj.size is not None and obj.size != len(obj.data):
+            return Bilingual(
+                f"XBIN01 {binary.message_id} er ugyldig (OriginalObjectSize {obj.size}, men bilaget "
+                f"{obj.identifier} har {len(obj.data)} bytes)",
+                f"the XBIN01 {binary.message_id} is invalid (OriginalObjectSize {obj.size}, but the "
+                f"attachment {obj.identifier} has {len(obj.data)} bytes)",
+            )
+    return None
 
 
 def _unreferenced_objects(letter: CareMessage, binary: AttachmentMessage, notes: Notes) -> None:

@@ -9,8 +9,9 @@ the correlations between runs."""
 from __future__ import annotations
 
 from .changes import Change, ChangeKind, Conversion, Correlation, cite
+from .outcome import ConvertedFile, Notice, Refusal, ServiceRun
 from .receipts import acknowledgement_to_xctl, xctl_to_acknowledgement
-from .service import ConvertedFile, Notice, Refusal, ServiceRun, convert_like_service
+from .service import convert_like_service
 from .state import ConversionState
 from .to_fhir import (
     CONVERSION_PROBLEM_NOTE,

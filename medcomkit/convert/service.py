@@ -19,23 +19,35 @@ the message they answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
 from .._errors import MedcomkitError
 from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt, ReceiptKind, RefuseReason
+from ..model import AttachmentMessage, CareMessage, Receipt
 from ..oioxml.xbin01 import object_key
-from ..report import Issue, Kind, Report, Severity
-from .changes import Change, ChangeKind, Conversion, Correlation
+from ..report import Issue, Kind
+from .changes import Change, ChangeKind, Conversion
+from .outcome import (
+    ConvertedFile,
+    Notice,
+    Refusal,
+    ServiceInput,
+    ServiceRun,
+    cannot,
+    errors_of,
+    invalid,
+    refuse_fhir,
+    refuse_oioxml,
+)
 from .pairing import pair_attachments
-from .receipts import acknowledgement_to_xctl, xctl_to_acknowledgement
+from .receipt_files import convert_acknowledgement, convert_xctl
 from .state import ConversionState
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
 
-__all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceRun", "convert_like_service"]
+__all__ = ["DELIBERATE_RULES", "PERMITTED_ERROR_RULES", "REPAIRED_RULES", "convert_like_service"]
 
 # The one FHIR error the service lets through: a file type FHIR does not permit (S1.A4).
 PERMITTED_ERROR_RULES = frozenset({"binding.medcom-core-attachmentMimeTypes"})
@@ -47,51 +59,6 @@ DELIBERATE_RULES = frozenset({"cc.attachment-title"})
 # converts such a letter; medcomkit does too, and says so in the notes.
 # Likewise HTML in Text01 (also in Flow 1): <br> is read as a line break, other HTML keeps its text.
 REPAIRED_RULES = frozenset({"xml.mojibake-value", "oioxml.formatted-text-html"})
-
-
-@dataclass(frozen=True, slots=True)
-class ConvertedFile:
-    """A file to write: a converted message, a converted receipt or an XBIN01 passed on."""
-
-    name: str
-    data: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """Something the user must be told about an input that was not simply converted."""
-
-    source: str
-    text: Bilingual
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """An input that was refused: why, its validation report, and the negative receipt (if one
-    can be made) the service would send back."""
-
-    source: str
-    reason: Bilingual
-    report: Report | None = None
-    receipt: ConvertedFile | None = None
-
-
-@dataclass(slots=True)
-class ServiceRun:
-    """What one run of the conversion gave."""
-
-    outputs: list[ConvertedFile] = field(default_factory=list)
-    conversions: list[Conversion[Any]] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    refused: list[Refusal] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class _Input:
-    source: str
-    data: bytes
-    report: Report
-    message: object
 
 
 def convert_like_service(
@@ -110,7 +77,7 @@ def convert_like_service(
 
     run = ServiceRun()
     when = now or datetime.now().astimezone()
-    parsed: list[_Input] = []
+    parsed: list[ServiceInput] = []
     for source, data in inputs:
         report = validate_bytes(data, path=source)
         try:
@@ -118,7 +85,7 @@ def convert_like_service(
         except MedcomkitError as error:
             run.refused.append(Refusal(source, error.text, report))
             continue
-        parsed += [_Input(source, data, report, m) for m in messages]
+        parsed += [ServiceInput(source, data, report, m) for m in messages]
     wrong = [i for i in parsed if _direction(i) != to]
     for item in wrong:
         run.refused.append(Refusal(item.source, _wrong_direction(item, to), item.report))
@@ -130,7 +97,7 @@ def convert_like_service(
     return run
 
 
-def _direction(item: _Input) -> str | None:
+def _direction(item: ServiceInput) -> str | None:
     """Which way an input converts: OIOXML (XDIS91, XBIN01, XCTL) to FHIR, FHIR to OIOXML."""
     message, kind = item.message, item.report.kind
     if isinstance(message, AttachmentMessage):
@@ -142,7 +109,7 @@ def _direction(item: _Input) -> str | None:
     return None
 
 
-def _wrong_direction(item: _Input, to: str) -> Bilingual:
+def _wrong_direction(item: ServiceInput, to: str) -> Bilingual:
     kind = item.report.kind.value
     wanted = "XDIS91, XBIN01 eller XCTL" if to == "fhir" else "CareCommunication eller Acknowledgement"
     wanted_en = "XDIS91, XBIN01 or XCTL" if to == "fhir" else "CareCommunication or Acknowledgement"
@@ -152,25 +119,11 @@ def _wrong_direction(item: _Input, to: str) -> Bilingual:
     )
 
 
-def _errors(report: Report, allowed: frozenset[str] = frozenset()) -> list[Issue]:
-    return [i for i in report.issues if i.severity is Severity.ERROR and i.rule not in allowed]
-
-
-def _invalid(item: _Input, errors: list[Issue]) -> Bilingual:
-    first = errors[0]
-    return Bilingual(
-        f"{item.source} er ugyldig ({len(errors)} fejl, bl.a. [{first.rule}] {first.message('da')}) og "
-        "konverteres ikke; konverteringsservicen afviser den.",
-        f"{item.source} is invalid ({len(errors)} errors, e.g. [{first.rule}] {first.message('en')}) and "
-        "is not converted; the conversion service refuses it.",
-    )
-
-
 # --- OIOXML to FHIR ------------------------------------------------------------------------------
 
 
 def _to_fhir(
-    items: list[_Input],
+    items: list[ServiceInput],
     run: ServiceRun,
     fhir_format: Literal["json", "xml"],
     sor: SorLookup | None,
@@ -187,9 +140,9 @@ def _to_fhir(
     converted: set[int] = set()
     refused_with: dict[int, str] = {}
     for item, binary_index in zip(letters, pairing.binary_of, strict=True):
-        errors = _errors(item.report, REPAIRED_RULES)
+        errors = errors_of(item.report, REPAIRED_RULES)
         if errors:
-            run.refused.append(_refuse_oioxml(item, _invalid(item, errors)))
+            run.refused.append(refuse_oioxml(item, invalid(item, errors)))
             if binary_index is not None:
                 refused_with.setdefault(binary_index, item.source)
             continue
@@ -205,23 +158,16 @@ def _to_fhir(
                 f"{binaries[index].source} belongs to {letter_source}, which is refused; it is not "
                 "converted.",
             )
-            run.refused.append(_refuse_oioxml(binaries[index], reason))
+            run.refused.append(refuse_oioxml(binaries[index], reason))
     for index in pairing.unclaimed:
         _pass_on(binaries[index], run, state)
     for item in receipts:
-        _xctl_to_acknowledgement(item, run, fhir_format, state)
+        convert_xctl(item, run, fhir_format, state)
 
 
-def _cannot(item: _Input, error: MedcomkitError) -> Bilingual:
-    return Bilingual(
-        f"{item.source} kan ikke konverteres ({error.code}): {error.text.da}",
-        f"{item.source} cannot be converted ({error.code}): {error.text.en}",
-    )
-
-
-def _binary_problem(binary: _Input) -> Bilingual | None:
+def _binary_problem(binary: ServiceInput) -> Bilingual | None:
     """Why an XBIN01 cannot be used (MedCom: "XBIN01 mangler eller er ugyldig"), or ``None``."""
-    errors = _errors(binary.report)
+    errors = errors_of(binary.report)
     if errors:
         first = errors[0]
         return Bilingual(
@@ -232,8 +178,8 @@ def _binary_problem(binary: _Input) -> Bilingual | None:
 
 
 def _letter_to_fhir(
-    item: _Input,
-    binary: _Input | None,
+    item: ServiceInput,
+    binary: ServiceInput | None,
     run: ServiceRun,
     fhir_format: Literal["json", "xml"],
     sor: SorLookup | None,
@@ -252,21 +198,21 @@ def _letter_to_fhir(
         conversion = xdis91_to_carecommunication(letter, attachments, sor=sor, binary_problem=problem)
         data = build_carecommunication(conversion.result, format=fhir_format, check=False)
     except MedcomkitError as error:
-        run.refused.append(_refuse_oioxml(item, _cannot(item, error)))
+        run.refused.append(refuse_oioxml(item, cannot(item, error)))
         return
     conversion = _repair_notes(item, conversion)
     output = validate_bytes(data)
     # Deliberately invalid output (S1.A2: attachment without data and title) is sent all the same;
     # any other error in what medcomkit built is a defect of its own, and nothing is written.
     deliberate = conversion.correlation.conversion_problem is not None
-    unexpected = _errors(output, PERMITTED_ERROR_RULES | (DELIBERATE_RULES if deliberate else frozenset()))
+    unexpected = errors_of(output, PERMITTED_ERROR_RULES | (DELIBERATE_RULES if deliberate else frozenset()))
     if unexpected:
-        run.refused.append(_refuse_oioxml(item, _not_convertible(item, unexpected, "CareCommunication")))
+        run.refused.append(refuse_oioxml(item, _not_convertible(item, unexpected, "CareCommunication")))
         return
     name = f"{conversion.result.message_id}.carecommunication.{fhir_format}"
     run.outputs.append(ConvertedFile(name, data))
     run.conversions.append(conversion)
-    flagged = _errors(output)
+    flagged = errors_of(output)
     if flagged:
         run.notices.append(
             Notice(
@@ -325,20 +271,20 @@ _REPAIRS = (
 )
 
 
-def _repair_notes(item: _Input, conversion: Conversion[Any]) -> Conversion[Any]:
+def _repair_notes(item: ServiceInput, conversion: Conversion[Any]) -> Conversion[Any]:
     """What the forgiving parser repaired in the input is said in the notes (never silently)."""
     found = item.report.rules()
     repairs = tuple(change for rules, change in _REPAIRS if rules & found)
     return replace(conversion, changes=(*conversion.changes, *repairs)) if repairs else conversion
 
 
-def _pass_on(binary: _Input, run: ServiceRun, state: ConversionState | None) -> None:
+def _pass_on(binary: ServiceInput, run: ServiceRun, state: ConversionState | None) -> None:
     """An XBIN01 no XDIS91 in this run refers to: late (its XDIS91 went on without it) or alone."""
     message = binary.message
     assert isinstance(message, AttachmentMessage)
-    errors = _errors(binary.report)
+    errors = errors_of(binary.report)
     if errors:
-        run.refused.append(_refuse_oioxml(binary, _invalid(binary, errors)))
+        run.refused.append(refuse_oioxml(binary, invalid(binary, errors)))
         return
     late = None
     if state is not None:
@@ -366,28 +312,7 @@ def _pass_on(binary: _Input, run: ServiceRun, state: ConversionState | None) -> 
     run.notices.append(Notice(binary.source, text))
 
 
-def _refuse_oioxml(item: _Input, reason: Bilingual) -> Refusal:
-    """Refuse an OIOXML letter with the XCTL01 (negative VANS receipt) the service sends back."""
-    from ..oioxml.xctl import build_xctl
-    from ..receipts import receipt_for
-
-    message = item.message
-    receipt = None
-    if isinstance(message, CareMessage | AttachmentMessage):
-        try:
-            xctl = receipt_for(
-                message,
-                kind=ReceiptKind.VANS_NEGATIVE,
-                reason=RefuseReason.SYNTAX_ERROR,
-                text=reason.en[:1000],
-            )
-            receipt = ConvertedFile(f"{xctl.message_id}.xctl01.xml", build_xctl(xctl, check=False))
-        except MedcomkitError:
-            receipt = None  # too broken to answer (e.g. no sender): the report says why
-    return Refusal(item.source, reason, item.report, receipt)
-
-
-def _not_convertible(item: _Input, issues: list[Issue], made: str) -> Bilingual:
+def _not_convertible(item: ServiceInput, issues: list[Issue], made: str) -> Bilingual:
     """The converted message is invalid: most often a value the source format allows and the target
     does not (a location number with a wrong check digit, a CPR number with an impossible date);
     otherwise a defect in medcomkit. Either way nothing is written, and the first issue says which."""
@@ -401,97 +326,21 @@ def _not_convertible(item: _Input, issues: list[Issue], made: str) -> Bilingual:
     )
 
 
-def _xctl_to_acknowledgement(
-    item: _Input, run: ServiceRun, fhir_format: Literal["json", "xml"], state: ConversionState | None
-) -> None:
-    from ..fhir.acknowledgement import build_acknowledgement
-    from ..parsing import parse
-
-    receipt = item.message
-    assert isinstance(receipt, Receipt)
-    errors = _errors(item.report)
-    if errors:
-        run.refused.append(Refusal(item.source, _invalid(item, errors), item.report))
-        return
-    letter_id = receipt.letters[0].letter_id if receipt.letters else ""
-    envelope_id = receipt.original_envelope_id or ""
-    correlation = state.by_oioxml(envelope_id, letter_id) if state is not None else None
-    if state is None or correlation is None:
-        run.refused.append(_unknown_original(item, f"{envelope_id}/{letter_id}", state))
-        return
-    letters = [(correlation.oioxml_envelope_id, correlation.oioxml_letter_id)]
-    if correlation.xbin_envelope_id and correlation.xbin_letter_id:
-        letters.append((correlation.xbin_envelope_id, correlation.xbin_letter_id))
-    kept = [parse(d) for d in state.receipts_for(letters)]
-    answers = [r for r in kept if isinstance(r, Receipt)] + [receipt]
-    try:
-        conversion = xctl_to_acknowledgement(answers, correlation)
-        data = build_acknowledgement(conversion.result, format=fhir_format)
-    except MedcomkitError as error:
-        if error.code != "convert.receipt-missing":
-            run.refused.append(Refusal(item.source, _cannot(item, error), item.report))
-            return
-        # Use cases, Ack mapping: while one of the two XCTL is missing no Acknowledgement is sent.
-        state.keep_receipt(envelope_id, letter_id, item.data)
-        run.notices.append(Notice(item.source, _waiting(error.text)))
-        return
-    state.forget_receipts(letters)
-    run.outputs.append(ConvertedFile(f"{conversion.result.message_id}.acknowledgement.{fhir_format}", data))
-    run.conversions.append(conversion)
-
-
-def _waiting(why: Bilingual) -> Bilingual:
-    return Bilingual(
-        f"Kvitteringen er gemt, indtil den anden XCTL kommer: {why.da}",
-        f"The receipt is kept until the other XCTL comes: {why.en}",
-    )
-
-
-def _unknown_original(item: _Input, original: str, state: ConversionState | None) -> Refusal:
-    where = str(state.path) if state is not None else "—"
-    return Refusal(
-        item.source,
-        Bilingual(
-            f"{item.source} kvitterer for {original}, men tilstandsfilen ({where}) kender ingen konvertering "
-            "af den meddelelse; konvertér meddelelsen med samme --state først.",
-            f"{item.source} answers {original}, but the state file ({where}) knows no conversion of that "
-            "message; convert the message with the same --state first.",
-        ),
-        item.report,
-    )
-
-
 # --- FHIR to OIOXML ------------------------------------------------------------------------------
 
 
-def _to_oioxml(items: list[_Input], run: ServiceRun, state: ConversionState | None, when: datetime) -> None:
+def _to_oioxml(
+    items: list[ServiceInput], run: ServiceRun, state: ConversionState | None, when: datetime
+) -> None:
     for item in items:
         if isinstance(item.message, CareMessage):
             _carecommunication_to_oioxml(item, run, state, when)
         else:
-            _acknowledgement_to_xctl(item, run, state)
-
-
-def _refuse_fhir(item: _Input, reason: Bilingual) -> Refusal:
-    """Refuse a CareCommunication with the fatal-error Acknowledgement the service sends back."""
-    from ..fhir.acknowledgement import acknowledge
-
-    receipt = None
-    try:
-        ack, data = acknowledge(item.data)
-        if ack.kind is not ReceiptKind.POSITIVE:
-            receipt = ConvertedFile(f"{ack.message_id}.acknowledgement.{_fhir_format(item.data)}", data)
-    except MedcomkitError:
-        receipt = None  # too broken to answer: the report says why
-    return Refusal(item.source, reason, item.report, receipt)
-
-
-def _fhir_format(data: bytes) -> str:
-    return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "xml"
+            convert_acknowledgement(item, run, state)
 
 
 def _carecommunication_to_oioxml(
-    item: _Input, run: ServiceRun, state: ConversionState | None, when: datetime
+    item: ServiceInput, run: ServiceRun, state: ConversionState | None, when: datetime
 ) -> None:
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
@@ -499,9 +348,9 @@ def _carecommunication_to_oioxml(
 
     message = item.message
     assert isinstance(message, CareMessage)
-    errors = _errors(item.report, PERMITTED_ERROR_RULES)
+    errors = errors_of(item.report, PERMITTED_ERROR_RULES)
     if errors:
-        run.refused.append(_refuse_fhir(item, _invalid(item, errors)))
+        run.refused.append(refuse_fhir(item, invalid(item, errors)))
         return
     try:
         conversion = carecommunication_to_xdis91(message)
@@ -510,16 +359,16 @@ def _carecommunication_to_oioxml(
         if binary is not None:
             files.append(ConvertedFile(f"{binary.message_id}.xbin01.xml", build_xbin01(binary, check=False)))
     except MedcomkitError as error:
-        run.refused.append(_refuse_fhir(item, _cannot(item, error)))
+        run.refused.append(refuse_fhir(item, cannot(item, error)))
         return
-    unexpected = [i for f in files for i in _errors(validate_bytes(f.data))]
+    unexpected = [i for f in files for i in errors_of(validate_bytes(f.data))]
     if unexpected:
-        run.refused.append(_refuse_fhir(item, _not_convertible(item, unexpected, "XDIS91/XBIN01")))
+        run.refused.append(refuse_fhir(item, _not_convertible(item, unexpected, "XDIS91/XBIN01")))
         return
     run.outputs += files
     run.conversions.append(conversion)
-    if _errors(item.report):
-        rules = ", ".join(sorted({i.rule for i in _errors(item.report)}))
+    if errors_of(item.report):
+        rules = ", ".join(sorted({i.rule for i in errors_of(item.report)}))
         run.notices.append(
             Notice(
                 item.source,
@@ -533,36 +382,3 @@ def _carecommunication_to_oioxml(
         )
     if state is not None:
         state.remember(conversion.correlation, when)
-
-
-def _acknowledgement_to_xctl(item: _Input, run: ServiceRun, state: ConversionState | None) -> None:
-    from ..oioxml.xctl import build_xctl
-
-    acknowledgement = item.message
-    assert isinstance(acknowledgement, Receipt)
-    errors = _errors(item.report)
-    if errors:
-        run.refused.append(Refusal(item.source, _invalid(item, errors), item.report))
-        return
-    header_id = acknowledgement.letters[0].letter_id if acknowledgement.letters else ""
-    correlation: Correlation | None = state.by_fhir(header_id) if state is not None else None
-    if correlation is None:
-        run.refused.append(_unknown_original(item, header_id, state))
-        return
-    try:
-        conversion = acknowledgement_to_xctl(acknowledgement, correlation)
-        files = [
-            ConvertedFile(f"{r.message_id}.{_xctl_name(r)}.xml", build_xctl(r)) for r in conversion.result
-        ]
-    except MedcomkitError as error:
-        run.refused.append(Refusal(item.source, error.text, item.report))
-        return
-    run.outputs += files
-    run.conversions.append(conversion)
-
-
-def _xctl_name(receipt: Receipt) -> str:
-    return {
-        ReceiptKind.POSITIVE: "xctl03",
-        ReceiptKind.VANS_NEGATIVE: "xctl01",
-    }.get(receipt.kind, "xctl02")

@@ -116,14 +116,21 @@ def _parser() -> argparse.ArgumentParser:
 
     convert = commands.add_parser(
         "convert",
-        help="convert XDIS91 (+ XBIN01) to CareCommunication or back, as MedCom's service does; "
-        "EDIFACT to OIOXML or back",
+        help="convert XDIS91 (+ XBIN01) to CareCommunication or back, and their receipts, as MedCom's "
+        "service does; EDIFACT to OIOXML or back",
+        description="Convert as MedCom's conversion service does: XDIS91 (+ XBIN01) and XCTL receipts to "
+        "FHIR (--to fhir), CareCommunication and Acknowledgement to OIOXML (--to oioxml); EDIFACT DIS91, REF01, BIN01 and CTL to OIOXML and back (--to oioxml, --to edifact). An invalid "
+        "message is refused (exit 1, its validation report, nothing written; --receipt-out writes the "
+        "negative receipt the service would send). The ids of every conversion are kept in a SQLite "
+        "state file (--state, default OUT/" + ".medcomkit-convert.sqlite), so the receipts answering a "
+        "converted message can be converted later with the same --state.",
     )
     convert.add_argument(
         "paths",
         nargs="+",
         metavar="INPUT",
-        help="message files; an XDIS91 (or DIS91) with its XBIN01 (or BIN01)",
+        help="message files: XDIS91 (or DIS91) with its XBIN01 (or BIN01), XCTL, CareCommunication, "
+        "Acknowledgement",
     )
     convert.add_argument("--to", choices=("fhir", "oioxml", "edifact"), required=True)
     convert.add_argument("--fhir-format", choices=("json", "xml"), default="json")
@@ -136,6 +143,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="look SOR codes up in a SOR export, or 'demo' for the demo registry",
     )
+    convert.add_argument(
+        "--state",
+        type=Path,
+        metavar="FILE",
+        help="SQLite file keeping the id correlation of every conversion, for converting receipts later "
+        "(default: .medcomkit-convert.sqlite in the --out folder)",
+    )
+    convert.add_argument(
+        "--receipt-out",
+        type=Path,
+        metavar="DIR",
+        help="write the negative receipt for each refused input here (XCTL01 for OIOXML, a fatal-error "
+        "Acknowledgement for FHIR)",
+    )
+    convert.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in reports")
     convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
 
     archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
@@ -273,9 +295,14 @@ def _archive(args: argparse.Namespace) -> int:
 
 
 def _convert(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError
+    import sqlite3
+
+    from ._errors import MedcomkitError, SourceError
     from .convert import SorEntry
-    from .convert.files import convert_files
+    from .convert.service import convert_like_service
+    from .convert.state import STATE_FILE, ConversionState
+    from .report import mask_cpr
+    from .source import read_source
 
     lang: Lang = args.lang
     sor = {}
@@ -298,21 +325,44 @@ def _convert(args: argparse.Namespace) -> int:
 
             registry = demo_registry() if args.registry == "demo" else load_sor(Path(args.registry))
             found = registry_lookup(registry)
-        outputs, conversions = convert_files(
-            [Path(p) for p in args.paths], to=args.to, fhir_format=args.fhir_format, sor=lookup
-        )
+        inputs = [(str(p), read_source(Path(p))[0]) for p in args.paths]
+        args.out.mkdir(parents=True, exist_ok=True)
+        state = ConversionState(args.state or args.out / STATE_FILE)
+    except SourceError as error:
+        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        return EXIT_USAGE
     except MedcomkitError as error:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-        return EXIT_INVALID
-    args.out.mkdir(parents=True, exist_ok=True)
-    for output in outputs:
+        return EXIT_USAGE
+    try:
+        run = convert_like_service(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
+    except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
+        print(f"medcomkit: {state.path}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        state.close()
+    for output in run.outputs:
         path = args.out / output.name
         path.write_bytes(output.data)
         print(path)
-    for conversion in conversions:
+    for conversion in run.conversions:
         for row in conversion.rows(lang):
             print("  " + " | ".join(row.values()))
-    return EXIT_OK
+    mask = not args.show_cpr
+    shown = mask_cpr if mask else str  # refusals quote validation messages, which may name a CPR number
+    for notice in run.notices:
+        print(f"medcomkit: {shown(notice.text.get(lang))}", file=sys.stderr)
+    for refusal in run.refused:
+        label = "afvist" if lang == "da" else "refused"
+        print(f"medcomkit: {label}: {shown(refusal.reason.get(lang))}", file=sys.stderr)
+        if refusal.report is not None:
+            print(refusal.report.to_text(lang, mask=mask), file=sys.stderr)
+        if args.receipt_out is not None and refusal.receipt is not None:
+            args.receipt_out.mkdir(parents=True, exist_ok=True)
+            path = args.receipt_out / refusal.receipt.name
+            path.write_bytes(refusal.receipt.data)
+            print(path)
+    return EXIT_INVALID if run.refused else EXIT_OK
 
 
 def _vans(args: argparse.Namespace) -> int:

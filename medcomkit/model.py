@@ -298,6 +298,9 @@ class CareMessage:
     specific_sender: Author | CareTeam | None = None
     specific_recipient: Author | CareTeam | None = None
     history: tuple[ThreadEvent, ...] = ()  # the thread's earlier messages, oldest first
+    # FHIR allows several episode-of-care ids (e.g. a local one and the LPR3 one); the first is
+    # episode_of_care_id/_system, the others (value, system) follow here in file order.
+    more_episode_ids: tuple[tuple[str, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

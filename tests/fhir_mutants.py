@@ -756,12 +756,18 @@ CATALOGUE: tuple[FhirMutant, ...] = (
     M("organisation without SOR", "cc-new", _third_organization_without_sor, F({"core.organization-sor"})),
     M("date extension of the wrong type", "cc-new", _date_as_text, F({"core.extension"})),
     M(
-        "phone with spaces",
+        "phone with letters",
         "cc-new",
         lambda d: _set(
-            payload_extension(d, "medcom-core-contact-extension")["valueContactPoint"], value="38 68 38 68"
+            payload_extension(d, "medcom-core-contact-extension")["valueContactPoint"], value="tlf. 38683868"
         ),
         F({"core.contact-characters"}),
+    ),
+    M(
+        "identifier system as a bare OID",
+        "cc-new",
+        lambda d: _set(one(d, "Patient")["identifier"][0], system="1.2.208.176.1.2"),
+        F({"core.identifier-system-absolute"}),
     ),
     M(
         "segment id of UUID version 1",

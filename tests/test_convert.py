@@ -501,7 +501,7 @@ def test_a_missing_xbin01_gives_attachments_without_data_and_the_note_in_the_ack
     assert errors(data) != []  # deliberately invalid, as MedCom's service makes it
     assert conversion.correlation.conversion_problem == CONVERSION_PROBLEM_NOTE
     lost = conversion.of_kind(ChangeKind.LOST)
-    assert any(c.source == "XBIN01 BinaryObject" for c in lost)
+    assert any(c.source.startswith("XBIN01 BinaryObject") for c in lost)
     # The receiver refuses it; the Acknowledgement becomes one negative XCTL carrying the note.
     _, ack = medcomkit.acknowledge(data)
     acknowledgement = parse(ack)
@@ -549,7 +549,7 @@ def test_time_zones_and_seconds_are_reduced_to_danish_hours_and_minutes() -> Non
         ("EPISODE-42", "EPISODE-42"),  # not a UUID: kept as it is
     ],
 )
-def test_episode_ids_gain_and_lose_their_hyphens(oioxml: str, fhir: str) -> None:
+def test_episode_ids_gain_and_lose_their_hyphens_only_when_they_are_uuids(oioxml: str, fhir: str) -> None:
     letter, binary = demo_letter(
         episode_of_care_id=oioxml.replace("-", "") if len(oioxml) == 32 else oioxml,
         episode_status=EpisodeStatus.OUTPATIENT,
@@ -558,7 +558,7 @@ def test_episode_ids_gain_and_lose_their_hyphens(oioxml: str, fhir: str) -> None
     assert conversion.result.episode_of_care_id == fhir
     assert errors(data) == []
     back, _ = carecommunication_to_xdis91(conversion.result).result
-    assert back.episode_of_care_id == fhir.replace("-", "")
+    assert back.episode_of_care_id == oioxml  # a UUID loses its hyphens again; other ids are kept
     assert back.episode_status is EpisodeStatus.OUTPATIENT
 
 
@@ -682,6 +682,13 @@ def test_any_carecommunication_converts_to_xdis91_the_official_schemas_accept(me
     assert conversion.correlation.fhir_header_id == message.message_id
 
 
+def messages_in(folder: Path) -> list[Path]:
+    """The message files convert wrote into ``folder`` (not its state file)."""
+    from medcomkit.convert.state import STATE_FILE
+
+    return sorted(p for p in folder.iterdir() if p.name != STATE_FILE)
+
+
 def test_cli_converts_the_demo_pair_to_fhir_and_back(tmp_path: Path) -> None:
     from medcomkit.cli import main
     from medcomkit.demo import write_demo_km
@@ -702,13 +709,13 @@ def test_cli_converts_the_demo_pair_to_fhir_and_back(tmp_path: Path) -> None:
         )
         == 0
     )
-    (converted,) = sorted((tmp_path / "fhir").iterdir())
+    (converted,) = messages_in(tmp_path / "fhir")
     assert converted.name == "DEMOBREV000001.carecommunication.xml"
     assert errors(converted.read_bytes()) == []
     assert main(["convert", "--to", "oioxml", "--out", str(tmp_path / "back"), str(converted)]) == 0
-    back = sorted(p.name.rpartition(".")[0].rpartition(".")[2] for p in (tmp_path / "back").iterdir())
+    back = sorted(p.name.rpartition(".")[0].rpartition(".")[2] for p in messages_in(tmp_path / "back"))
     assert back == ["xbin01", "xdis91"]
-    for path in (tmp_path / "back").iterdir():
+    for path in messages_in(tmp_path / "back"):
         assert errors(path.read_bytes()) == []
     # An XCTL is no message to convert: a clear error, exit 1.
     receipt = medcomkit.build_xctl(medcomkit.receipt_for(demo_care_message()))
@@ -732,7 +739,7 @@ def test_cli_looks_sor_codes_up_in_the_registry(tmp_path: Path) -> None:
     inputs = [str(tmp_path / "brev.xml"), str(tmp_path / "bilag.xml")]
     assert main(["convert", "--to", "fhir", "--out", str(tmp_path / "a"), *inputs]) == 1  # no SOR codes
     assert main(["convert", "--to", "fhir", "--registry", "demo", "--out", str(tmp_path / "b"), *inputs]) == 0
-    (converted,) = (tmp_path / "b").iterdir()
+    (converted,) = messages_in(tmp_path / "b")
     message = parse(converted)
     assert isinstance(message, CareMessage)
     assert (message.sender.sor, message.receiver.sor) == (

@@ -143,6 +143,14 @@ def master_15() -> str:
     return " ".join(match.group(1).split())
 
 
+def fsh_5_0_4(invariant_id: str, file: str) -> str:
+    """An invariant's expression as CareCommunication 5.0.4's FSH writes it."""
+    text = (FHIR_REFERENCE / "fsh/medcom-carecommunication" / file).read_text("utf-8")
+    match = re.search(rf'Invariant: {re.escape(invariant_id)}\n(?:.*\n)*?Expression: "([^"]*)"', text)
+    assert match, f"5.0.4's {invariant_id} not found in {file}"
+    return " ".join(match.group(1).split())
+
+
 def _resolve(inputs: list[Any]) -> list[Any]:
     from fhirpathpy.engine.nodes import ResourceNode
 
@@ -188,7 +196,7 @@ def expressions(
     if invariant.id == "medcom-careCommunication-15":
         return expression, master_15()
     if invariant.id == "medcom-carecommunication-definition-url":
-        return expression, expression.replace("Definition|5", "Definition[|]5")
+        return expression, fsh_5_0_4(invariant.id, "MedComCareCommunicationHeader.fsh")
     if invariant.id in ("medcom-uuidv4", "uuid", "uuidv5"):
         return expression, _anchored(expression)
     return expression, INTENDED.get(invariant.id, expression)

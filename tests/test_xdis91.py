@@ -123,7 +123,8 @@ def test_pretty_printed_formatting_reads_without_layout() -> None:
     message = medcomkit.parse(OIOXML_EXAMPLES / "os2korrespondance-fixtures" / "formattet_text.xml")
     assert isinstance(message, CareMessage)
     assert message.segments[0].text == (
-        "{FixedFont}Hej, jeg er fast bredde{/FixedFont}{Underline}Afdeling{Space}A{/Underline}\n"
+        # Layout between two formatted words is white space, so the words are not glued.
+        "{FixedFont}Hej, jeg er fast bredde{/FixedFont} {Underline}Afdeling{Space}A{/Underline}\n"
         "{Italic}har modtaget en henvisning på ovenstående patient.{/Italic}\n"
         "{Right}Forinden der foretages visitation{/Right}\n"
         "{Center}\nVenlig hilsen\n{/Center}"

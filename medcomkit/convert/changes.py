@@ -11,7 +11,7 @@ from typing import Generic, TypeVar
 from .._lang import Bilingual, Lang
 from ..model import Organisation, ThreadEvent
 
-__all__ = ["Change", "ChangeKind", "Conversion", "Correlation", "Notes"]
+__all__ = ["Change", "ChangeKind", "Conversion", "Correlation", "Notes", "cite"]
 
 T = TypeVar("T")
 
@@ -29,14 +29,36 @@ _KIND_NAMES = {
 }
 
 
+# The mapping documents a change can cite: "<sheet>:<row name>", e.g. "2:Episode of care identifier".
+_SHEETS = {
+    "1": Bilingual("XDIS91-mapningen ark 1 (XDIS91→CC)", "the XDIS91 mapping, sheet 1 (XDIS91→CC)"),
+    "2": Bilingual("XDIS91-mapningen ark 2 (CC→XDIS91)", "the XDIS91 mapping, sheet 2 (CC→XDIS91)"),
+    "3": Bilingual("XDIS91-mapningen ark 3 (med XBIN01)", "the XDIS91 mapping, sheet 3 (with XBIN01)"),
+    "4": Bilingual("XDIS91-mapningen ark 4 (med XBIN01)", "the XDIS91 mapping, sheet 4 (with XBIN01)"),
+    "X1": Bilingual("XCTL-mapningen ark 1 (XCTL→Ack)", "the XCTL mapping, sheet 1 (XCTL→Ack)"),
+    "X2": Bilingual("XCTL-mapningen ark 2 (Ack→XCTL)", "the XCTL mapping, sheet 2 (Ack→XCTL)"),
+    "UC": Bilingual("use case-dokumentet for konverteringen", "the conversion use-case document"),
+    "": Bilingual("medcomkit (mapningen siger intet)", "medcomkit (the mapping says nothing)"),
+}
+
+
+def cite(mapping: str, lang: Lang = "da") -> str:
+    """The mapping row a change follows, in words: ``2:Subject`` → sheet 2, row «Subject»."""
+    sheet, _, row = mapping.partition(":")
+    where = _SHEETS.get(sheet, _SHEETS[""]).get(lang)
+    return f"{where}, «{row}»" if row else where
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One difference between source and result: where it was, where it went, and why."""
+    """One difference between source and result: where it was, where it went, why, and which row
+    of MedCom's mapping spreadsheet (``"<sheet>:<row name>"``; "" for medcomkit's own) says so."""
 
     kind: ChangeKind
     source: str  # the element in the source format ("" when invented)
     target: str  # the element in the result ("" when lost)
     note: Bilingual
+    mapping: str = ""
 
     def row(self, lang: Lang = "da") -> dict[str, str]:
         return {
@@ -44,6 +66,7 @@ class Change:
             "fra" if lang == "da" else "from": self.source or "—",
             "til" if lang == "da" else "to": self.target or "—",
             "hvorfor" if lang == "da" else "why": self.note.get(lang),
+            "regel" if lang == "da" else "rule": cite(self.mapping, lang),
         }
 
 
@@ -90,14 +113,14 @@ class Notes:
 
     changes: list[Change] = field(default_factory=list)
 
-    def lost(self, source: str, da: str, en: str) -> None:
-        self.changes.append(Change(ChangeKind.LOST, source, "", Bilingual(da, en)))
+    def lost(self, source: str, da: str, en: str, mapping: str = "") -> None:
+        self.changes.append(Change(ChangeKind.LOST, source, "", Bilingual(da, en), mapping))
 
-    def invented(self, target: str, da: str, en: str) -> None:
-        self.changes.append(Change(ChangeKind.INVENTED, "", target, Bilingual(da, en)))
+    def invented(self, target: str, da: str, en: str, mapping: str = "") -> None:
+        self.changes.append(Change(ChangeKind.INVENTED, "", target, Bilingual(da, en), mapping))
 
-    def rewritten(self, source: str, target: str, da: str, en: str) -> None:
-        self.changes.append(Change(ChangeKind.REWRITTEN, source, target, Bilingual(da, en)))
+    def rewritten(self, source: str, target: str, da: str, en: str, mapping: str = "") -> None:
+        self.changes.append(Change(ChangeKind.REWRITTEN, source, target, Bilingual(da, en), mapping))
 
     def extend(self, more: Sequence[Change]) -> None:
         self.changes.extend(more)

@@ -10,8 +10,8 @@ from typing import Any, Literal
 from .._errors import BuildError
 from .._lang import Bilingual
 from ..model import AttachmentMessage, CareMessage
-from ..oioxml.xbin01 import object_key
 from .changes import Conversion
+from .pairing import pair_attachments
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
 
@@ -58,16 +58,19 @@ def convert_files(
                 rest.append((path, message))  # a CareCommunication is converted below
         messages = rest
     if to == "fhir":
-        binaries = [m for _, m in messages if isinstance(m, AttachmentMessage)]
+        binaries = [(p, m) for p, m in messages if isinstance(m, AttachmentMessage)]
+        letters: list[CareMessage] = []
         for path, message in messages:
             if isinstance(message, AttachmentMessage):
                 continue
             if not isinstance(message, CareMessage) or message.thread_id is not None:
                 raise _unsupported(path, "XDIS91")
-            wanted = {object_key(a.identifier) for a in message.attachments if a.identifier}
-            binary = next(
-                (b for b in binaries if wanted & {object_key(a.identifier) for a in b.attachments}), None
-            )
+            letters.append(message)
+        pairing = pair_attachments(letters, [b for _, b in binaries])
+        if pairing.unclaimed:  # never dropped in silence: the service passes them on (convert.service)
+            raise _unreferenced([binaries[i][0] for i in pairing.unclaimed])
+        for message, index in zip(letters, pairing.binary_of, strict=True):
+            binary = binaries[index][1] if index is not None else None
             conversion = xdis91_to_carecommunication(message, binary, sor=sor)
             data = build_carecommunication(conversion.result, format=fhir_format, check=False)
             outputs.append(ConvertedFile(f"{message.message_id}.carecommunication.{fhir_format}", data))
@@ -106,5 +109,16 @@ def _unsupported(path: Path, wanted: str) -> BuildError:
         Bilingual(
             f"{path.name} kan ikke konverteres hertil: konverteringen tager {wanted} (og XBIN01) som input.",
             f"{path.name} cannot be converted this way: the conversion takes {wanted} (and XBIN01) as input.",
+        ),
+    )
+
+
+def _unreferenced(paths: Sequence[Path]) -> BuildError:
+    names = ", ".join(p.name for p in paths)
+    return BuildError(
+        "convert.xbin01-unreferenced",
+        Bilingual(
+            f"Ingen XDIS91 henviser til XBIN01 {names}; den konverteres ikke (giv dens XDIS91 med).",
+            f"No XDIS91 refers to XBIN01 {names}; it is not converted (give its XDIS91 too).",
         ),
     )

@@ -15,7 +15,8 @@ from datetime import datetime
 
 from .._errors import BuildError
 from .._lang import Bilingual
-from ..model import Envelope, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
+from ..fhir.acknowledgement import issue_type_for, reason_for_issue_type
+from ..model import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from ..oioxml._xml import COPENHAGEN
 from ..oioxml.common import new_letter_id
 from .changes import Conversion, Correlation, Notes
@@ -55,6 +56,7 @@ def acknowledgement_to_xctl(
             "NegativeReceipt (XCTL02)",
             "OIOXML har ingen 'prøv igen senere'; det bliver en negativ kvittering.",
             "OIOXML has no 'try again later'; it becomes a negative receipt.",
+            "X2:Type of Acknowledgement",
         )
     letter = acknowledgement.letters[0] if acknowledgement.letters else ReceiptLetter("")
     if letter.letter_id and letter.letter_id != correlation.fhir_header_id:
@@ -63,11 +65,29 @@ def acknowledgement_to_xctl(
     text = letter.refuse_text or acknowledgement.refuse_text
     if kind is not ReceiptKind.POSITIVE and reason is None:
         reason = RefuseReason.UNSPECIFIED
+    if correlation.conversion_problem:
+        # Use cases S1.A2: when the XBIN01 was missing or invalid, the service's note goes into the XCTL.
+        if kind is ReceiptKind.POSITIVE:
+            notes.lost(
+                "Konverteringsservicens note",
+                "En XCTL03 har ingen tekst, så noten om den manglende XBIN01 kan ikke komme med.",
+                "An XCTL03 has no text, so the note about the missing XBIN01 cannot travel.",
+                "UC:S1.A2 XBIN01 mangler eller er ugyldig",
+            )
+        else:
+            text = "\n".join(p for p in (text, correlation.conversion_problem) if p)
+            notes.invented(
+                "RefuseText",
+                "Konverteringsservicens note om XBIN01 tilføjes kvitteringen.",
+                "The conversion service's note about the XBIN01 is added to the receipt.",
+                "UC:S1.A2 XBIN01 mangler eller er ugyldig",
+            )
     if acknowledgement.detail_code:
         notes.lost(
             "OperationOutcome.issue.details.coding",
             "XCTL har kun afvisningskode og tekst.",
             "XCTL has only a refusal code and text.",
+            "X2:Additional refuse code",
         )
     letters = _letters(correlation)
     if len(letters) > 1:
@@ -76,6 +96,7 @@ def acknowledgement_to_xctl(
             "XCTL (XDIS91) + XCTL (XBIN01)",
             "Én Acknowledgement bliver til to XCTL: én for XDIS91 og én for XBIN01.",
             "One Acknowledgement becomes two XCTL: one for the XDIS91 and one for the XBIN01.",
+            "UC:Ack mapping",
         )
     sent = (when or acknowledgement.envelope.sent).astimezone(COPENHAGEN).replace(second=0, microsecond=0)
     receipts = [
@@ -145,6 +166,7 @@ def xctl_to_acknowledgement(
             "OperationOutcome.issue.details.text",
             "Konverteringsservicens note om XBIN01 tilføjes.",
             "The conversion service's note about the XBIN01 is added.",
+            "UC:S1.A2 XBIN01 mangler eller er ugyldig",
         )
     if len(answered) > 1:
         notes.rewritten(
@@ -152,18 +174,31 @@ def xctl_to_acknowledgement(
             "Acknowledgement",
             "To XCTL bliver til én Acknowledgement; er én negativ, er den negativ.",
             "Two XCTL become one Acknowledgement; if one is negative, so is it.",
+            "UC:Ack mapping",
         )
     notes.invented(
         "Acknowledgement Provenance",
         "Kopien af meddelelsens Provenance kommer fra korrelationen.",
         "The copy of the message's Provenance comes from the correlation.",
+        "X1:Message sent dateTime",
     )
+    sender = _acknowledgement_sender(first, correlation, notes)
+    if reason is not None:
+        _refusal_code_note(reason, notes)
+    if any(r.kind is ReceiptKind.VANS_NEGATIVE for r in negative):
+        notes.rewritten(
+            "NegativeVANSReceipt (XCTL01)",
+            "MessageHeader.response.code (fatal-error)",
+            "FHIR skelner ikke VANS' afvisning fra modtagerens; tilbage i OIOXML bliver den en XCTL02.",
+            "FHIR does not tell a VANS refusal from the receiver's; back in OIOXML it becomes an XCTL02.",
+            "X1:Type of Acknowledgement",
+        )
     make_id = new_id or (lambda: str(uuid.uuid4()))
     acknowledgement = Receipt(
         kind=kind,
         envelope=Envelope(make_id(), when or first.envelope.sent, positive_receipt=False),
         message_id=make_id(),
-        sender=correlation.fhir_receiver,
+        sender=sender,
         receiver=correlation.fhir_sender,
         original_sender=correlation.fhir_sender,
         original_receiver=correlation.fhir_receiver,
@@ -171,6 +206,39 @@ def xctl_to_acknowledgement(
         acknowledged=correlation.fhir_event,
     )
     return Conversion(acknowledgement, tuple(notes.changes), correlation)
+
+
+def _acknowledgement_sender(receipt: Receipt, correlation: Correlation, notes: Notes) -> Organisation:
+    """XCTL mapping sheet 1, «EAN id for sender»: the Acknowledgement's sender is the XCTL's sender.
+    That is the message's receiver for an XCTL02/03; an XCTL01 comes from the VANS provider."""
+    if receipt.sender.ean == correlation.fhir_receiver.ean:
+        return correlation.fhir_receiver
+    notes.rewritten(
+        "Sender.EANIdentifier (XCTL)",
+        "MessageHeader.sender",
+        f"Kvitteringen er sendt af {receipt.sender.ean}, ikke af meddelelsens modtager "
+        f"{correlation.fhir_receiver.ean}; den er afsender af Acknowledgement'en (SOR-kode ukendt).",
+        f"The receipt was sent by {receipt.sender.ean}, not by the message's receiver "
+        f"{correlation.fhir_receiver.ean}; it is the Acknowledgement's sender (SOR code unknown).",
+        "X1:EAN id for sender",
+    )
+    return Organisation(ean=receipt.sender.ean, name=receipt.sender.name)
+
+
+def _refusal_code_note(reason: RefuseReason, notes: Notes) -> None:
+    """A refusal code FHIR's issue types cannot tell apart changes on the way back: say so."""
+    issue_type = issue_type_for(reason)
+    back = reason_for_issue_type(issue_type)
+    if back is not reason:
+        notes.rewritten(
+            f"RefuseCode ({reason.value})",
+            f"OperationOutcome.issue.code ({issue_type})",
+            f"FHIR-issue-typen '{issue_type}' dækker flere OIOXML-afvisningskoder; tilbage i OIOXML bliver "
+            f"'{reason.value}' til '{back.value}'.",
+            f"The FHIR issue type '{issue_type}' covers several OIOXML refusal codes; back in OIOXML "
+            f"'{reason.value}' becomes '{back.value}'.",
+            "X1:Refuse Code",
+        )
 
 
 def _mismatch(answered: str, expected: str) -> BuildError:

@@ -45,7 +45,14 @@ from ._bundle import (
     reading,
 )
 
-__all__ = ["acknowledge", "acknowledgement_resource", "build_acknowledgement", "read_acknowledgement"]
+__all__ = [
+    "acknowledge",
+    "acknowledgement_resource",
+    "build_acknowledgement",
+    "issue_type_for",
+    "read_acknowledgement",
+    "reason_for_issue_type",
+]
 
 
 _IDS = uuid.UUID("2b0e6a7c-41f3-5c8d-8e1a-93d5c7b2f604")
@@ -75,6 +82,18 @@ _REASON_BY_TYPE = {
     "not-supported": RefuseReason.VERSION_PROBLEM,
     "structure": RefuseReason.SYNTAX_ERROR,
 }
+
+
+def issue_type_for(reason: RefuseReason) -> str:
+    """The OperationOutcome issue type an OIOXML refusal reason is written as."""
+    return _ISSUE_TYPE[reason]
+
+
+def reason_for_issue_type(code: str) -> RefuseReason:
+    """The OIOXML refusal reason an OperationOutcome issue type is read as."""
+    return _REASON_BY_TYPE.get(code, RefuseReason.UNSPECIFIED)
+
+
 # MedCom's issue-details code for each refusal reason, when the caller gives none.
 _DETAIL = {
     RefuseReason.UNSPECIFIED: "MSG_BAD_FORMAT",

@@ -240,9 +240,7 @@ def _encounter(builder: _Builder, message: CareMessage, patient: str) -> str | N
     if message.episode_of_care_id is None:
         return None
     status, klass = _ENCOUNTER[message.episode_status]
-    identifier: Json = {"value": message.episode_of_care_id}
-    if message.episode_of_care_system:
-        identifier["system"] = message.episode_of_care_system
+    episodes = [(message.episode_of_care_id, message.episode_of_care_system), *message.more_episode_ids]
     klass = message.encounter_class or klass
     resource: Json = {
         "resourceType": "Encounter",
@@ -251,7 +249,10 @@ def _encounter(builder: _Builder, message: CareMessage, patient: str) -> str | N
         "status": message.encounter_status or status,
         "class": {"system": v.encounter_class_system(klass), "code": klass},
         "subject": {"reference": patient},
-        "episodeOfCare": [{"identifier": identifier}],
+        "episodeOfCare": [
+            {"identifier": {"system": system, "value": value} if system else {"value": value}}
+            for value, system in episodes
+        ],
     }
     return builder.add(resource)
 
@@ -590,7 +591,12 @@ def _read(bundle: Json) -> CareMessage:
     sender, receiver = reader.sender(), reader.receiver()
     patient, deceased = _patient_from(reader.require(communication.get("subject"), "Communication.subject"))
     encounter = reader.get(communication.get("encounter"))
-    episode = ((encounter or {}).get("episodeOfCare") or [{}])[0].get("identifier", {})
+    episodes: list[tuple[str, str | None]] = [
+        (identifier["value"], identifier.get("system"))
+        for item in (encounter or {}).get("episodeOfCare") or []
+        if isinstance(identifier := item.get("identifier"), dict) and isinstance(identifier.get("value"), str)
+    ]
+    episode_id, episode_system = episodes[0] if episodes else (None, None)
 
     episode_status = _episode_status(encounter, deceased)
     encounter_status = encounter_class = None
@@ -666,8 +672,9 @@ def _read(bundle: Json) -> CareMessage:
         activity=current.activity if current else Activity.NEW,
         thread_id=plain_uuid((communication.get("identifier") or [{}])[0].get("value", "")) or None,
         previous=current.previous if current else None,
-        episode_of_care_id=episode.get("value"),
-        episode_of_care_system=episode.get("system"),
+        episode_of_care_id=episode_id,
+        episode_of_care_system=episode_system,
+        more_episode_ids=tuple(episodes[1:]),
         encounter_status=encounter_status,
         encounter_class=encounter_class,
         episode_status=episode_status,

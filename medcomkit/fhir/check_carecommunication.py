@@ -1,4 +1,4 @@
-"""CareCommunication 5.0.2: the message, its MessageHeader, the Communication and the Provenance trail.
+"""CareCommunication 5.0.4: the message, its MessageHeader, the Communication and the Provenance trail.
 
 A CareCommunication is one Communication (a thread segment: category, topic, priority, text
 segments and attachments, each signed with date, author, phone and identifier) plus one

@@ -6,6 +6,7 @@ CareCommunication checks, which know where each extension must appear.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -39,6 +40,45 @@ def resources(index: MessageIndex) -> Iterator[Finding]:
             yield finding(r.CARETEAM_NAME, f"{entry.path}.name", entry.resource)
     for entry in index.of_type("Encounter"):
         yield from _encounter(entry, index)
+    for entry in index.entries:
+        yield from _identifier_systems(entry.resource, entry.path)
+
+
+# A URI with a scheme (RFC 3986): 'urn:oid:…', 'https://…'. '1.2.208.176.1.2' alone is no absolute URI.
+_ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
+_OID = re.compile(r"[0-2](\.[0-9]+)+")
+
+
+def _identifier_systems(node: Any, path: str) -> Iterator[Finding]:
+    """Every Identifier's system is an absolute URI (FHIR R4, Identifier.system): resource identifiers,
+    episode-of-care ids, identifier extensions, assigners and Provenance targets alike."""
+    if isinstance(node, list):
+        for number, item in enumerate(node):
+            yield from _identifier_systems(item, f"{path}[{number}]")
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        where = f"{path}.{key}"
+        if key in ("identifier", "valueIdentifier"):
+            for number, identifier in enumerate(value if isinstance(value, list) else [value]):
+                at = f"{where}[{number}]" if isinstance(value, list) else where
+                system = identifier.get("system") if isinstance(identifier, dict) else None
+                if isinstance(system, str) and not _ABSOLUTE_URI.fullmatch(system):
+                    hint = (
+                        Bilingual(f"skriv 'urn:oid:{system}'.", f"write 'urn:oid:{system}'.")
+                        if _OID.fullmatch(system)
+                        else Bilingual("giv hele URI'en.", "give the whole URI.")
+                    )
+                    yield finding(
+                        r.IDENTIFIER_SYSTEM_ABSOLUTE,
+                        f"{at}.system",
+                        identifier,
+                        system=system[:200],
+                        hint=hint,
+                    )
+        if isinstance(value, dict | list) and key != "div":
+            yield from _identifier_systems(value, where)
 
 
 def _family_given(name: dict[str, Any]) -> bool:
@@ -191,7 +231,7 @@ def contact_extension(extension: dict[str, Any], where: str) -> Iterator[Finding
         )
     elif not inv.contact_number(value, inv.EMPTY_INDEX):
         yield finding(r.CONTACT_PHONE, f"{where}.valueContactPoint.value", contact, value=value)
-    elif not all(c.isdigit() and c.isascii() for c in value.removeprefix("+")):
+    elif not all((c.isdigit() and c.isascii()) or c in " -" for c in value.removeprefix("+")):
         yield finding(r.CONTACT_CHARACTERS, f"{where}.valueContactPoint.value", contact, value=value)
 
 

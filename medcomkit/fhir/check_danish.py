@@ -3,7 +3,7 @@
 Severities follow the published invariants: an impossible CPR date is an error in FHIR (dk-core
 ``cpr``; OIOXML only warns), modulus 11 is never more than a warning, a GLN check digit is an
 error (``gln-modulus-10``). Location numbers are accepted under all three systems in use, with a
-note for the two that are not CareCommunication 5.0.2's.
+note for the two that are not CareCommunication 5.0.4's.
 """
 
 from __future__ import annotations

@@ -1,5 +1,9 @@
 """The published invariants of the MedCom and dk-core profiles, implemented in Python.
 
+CareCommunication's are those of version 5.0.4 (its FSH: 5.0.2's invariants with invariant 15 moved to
+the Bundle and the definition-url regex's '|' escaped); the 5.0.2 StructureDefinitions still carry
+the two defective expressions, so ``defect`` says how they differ.
+
 Evaluating FHIRPath at validation time costs milliseconds per expression, so each invariant is a
 small Python function over the JSON form with the same verdict as its published expression. A
 test evaluates every published expression with fhirpathpy on every reference example and on
@@ -92,8 +96,8 @@ def provenances_conform(bundle: Any, index: MessageIndex) -> bool:
     return all(not list(provenance_profile(entry)) for entry in index.of_type("Provenance"))
 
 
-# --- CareCommunication 5.0.2: the message ------------------------------------------------------
-@_register("medcom-careCommunication-1", "CareCommunication 5.0.2", "Bundle")
+# --- CareCommunication 5.0.4: the message ------------------------------------------------------
+@_register("medcom-careCommunication-1", "CareCommunication 5.0.4", "Bundle")
 def header_profile_declared(bundle: Any, index: MessageIndex) -> bool:
     entries = bundle.get("entry") if isinstance(bundle, dict) else None
     head = entries[0] if isinstance(entries, list) and entries else None
@@ -103,12 +107,12 @@ def header_profile_declared(bundle: Any, index: MessageIndex) -> bool:
     return any(p.startswith(t.PROFILE_CC_MESSAGE_HEADER) for p in profiles(resource))
 
 
-@_register("medcom-careCommunication-2", "CareCommunication 5.0.2", "Bundle")
+@_register("medcom-careCommunication-2", "CareCommunication 5.0.4", "Bundle")
 def one_patient(bundle: Any, index: MessageIndex) -> bool:
     return len(index.of_type("Patient")) == 1
 
 
-@_register("medcom-careCommunication-3", "CareCommunication 5.0.2", "Bundle")
+@_register("medcom-careCommunication-3", "CareCommunication 5.0.4", "Bundle")
 def provenance_profiles(bundle: Any, index: MessageIndex) -> bool:
     return all(_cc_provenance(entry.resource) for entry in index.of_type("Provenance"))
 
@@ -119,7 +123,7 @@ def _cc_provenance(resource: dict[str, Any]) -> bool:
 
 @_register(
     "medcom-careCommunication-4",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle",
     defect="published: entry.resource.ofType(Practitioner).name.exists() holds when any one Practitioner "
     "has a name (and fails when there is none at all); checked: every Practitioner has a name",
@@ -142,7 +146,7 @@ def _organization_of(index: MessageIndex, reference: Any) -> dict[str, Any] | No
 
 @_register(
     "medcom-careCommunication-11",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle",
     defect="published: looks at every Communication extension, so an unrelated extension without the "
     "sender extension makes it fail; checked: the sender extension only, as its text says",
@@ -164,7 +168,7 @@ def _equal(left: list[dict[str, Any] | None], right: list[dict[str, Any] | None]
     )
 
 
-@_register("medcom-careCommunication-12", "CareCommunication 5.0.2", "Bundle")
+@_register("medcom-careCommunication-12", "CareCommunication 5.0.4", "Bundle")
 def recipient_organization(bundle: Any, index: MessageIndex) -> bool:
     header = index.header
     receivers = [
@@ -191,7 +195,7 @@ def recipient_organization(bundle: Any, index: MessageIndex) -> bool:
 
 @_register(
     "medcom-careCommunication-13",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle",
     defect="published: holds when any one PractitionerRole has a practitioner reference (and fails when "
     "there is no PractitionerRole); checked: every PractitionerRole has one",
@@ -205,10 +209,11 @@ def roles_have_practitioner(bundle: Any, index: MessageIndex) -> bool:
 
 @_register(
     "medcom-careCommunication-15",
-    "CareCommunication 5.0.2 (checked as fixed in 5.0.4)",
+    "CareCommunication 5.0.4",
     "Bundle",
-    defect="published 5.0.2 (on Communication): iif(encounter.exists(), Communication.encounter.reference."
-    "exists(), …) cannot see the Bundle; checked: the rule's text, as fixed on the Bundle in 5.0.4",
+    defect="as published in the 5.0.2 StructureDefinitions (on Communication): iif(encounter.exists(), "
+    "Communication.encounter.reference.exists(), …) cannot see the Bundle; checked: 5.0.4's expression on "
+    "the Bundle",
 )
 def encounter_referenced(bundle: Any, index: MessageIndex) -> bool:
     encounters = index.of_type("Encounter")
@@ -220,13 +225,13 @@ def encounter_referenced(bundle: Any, index: MessageIndex) -> bool:
     return bool(ids) and all(e.id in ids for e in encounters) and len(set(ids)) == 1
 
 
-# --- CareCommunication 5.0.2: the Communication -------------------------------------------------
+# --- CareCommunication 5.0.4: the Communication -------------------------------------------------
 def _category_codes(resource: dict[str, Any]) -> list[str]:
     return [c["code"] for c in codings(resource.get("category")) if isinstance(c.get("code"), str)]
 
 
 @_register(
-    "medcom-careCommunication-5", "CareCommunication 5.0.2", "Bundle.entry.resource.ofType(Communication)"
+    "medcom-careCommunication-5", "CareCommunication 5.0.4", "Bundle.entry.resource.ofType(Communication)"
 )
 def priority_only_for_referral(resource: Any, index: MessageIndex) -> bool:
     codes = _category_codes(resource)
@@ -236,7 +241,7 @@ def priority_only_for_referral(resource: Any, index: MessageIndex) -> bool:
 
 @_register(
     "medcom-careCommunication-6",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle.entry.resource.ofType(Communication)",
     defect="published: fails when the category has no code at all (iif on an empty comparison); checked: a "
     "topic is required only when the category is 'other' (a missing code is cc.category's finding)",
@@ -265,7 +270,7 @@ def role_has_one_kind_of_code(role: dict[str, Any]) -> bool:
 
 
 @_register(
-    "medcom-careCommunication-7", "CareCommunication 5.0.2", "Bundle.entry.resource.ofType(Communication)"
+    "medcom-careCommunication-7", "CareCommunication 5.0.4", "Bundle.entry.resource.ofType(Communication)"
 )
 def author_role(resource: Any, index: MessageIndex) -> bool:
     for _, extension in _authors(resource):
@@ -283,7 +288,7 @@ def author_named(index: MessageIndex, extension: dict[str, Any]) -> bool:
 
 @_register(
     "medcom-careCommunication-8",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle.entry.resource.ofType(Communication)",
     defect="published: holds when any one author has a named Practitioner (and fails when no segment has "
     "an author); checked: every author has one",
@@ -293,7 +298,7 @@ def author_name(resource: Any, index: MessageIndex) -> bool:
 
 
 @_register(
-    "medcom-careCommunication-9", "CareCommunication 5.0.2", "Bundle.entry.resource.ofType(Communication)"
+    "medcom-careCommunication-9", "CareCommunication 5.0.4", "Bundle.entry.resource.ofType(Communication)"
 )
 def episode_identifier(resource: Any, index: MessageIndex) -> bool:
     encounter = resource.get("encounter")
@@ -311,7 +316,7 @@ UUID_V4 = re.compile(f"urn:uuid:{_UUID}")
 
 @_register(
     "medcom-uuidv4",
-    "CareCommunication 5.0.2 (Communication.identifier); core 3.0.1 (assigned identifier)",
+    "CareCommunication 5.0.4 (Communication.identifier); core 3.0.1 (assigned identifier)",
     "Bundle.entry.resource.ofType(Communication).identifier",
     defect="published: an unanchored matches(), so 'x urn:uuid:… y' passes; checked: the whole value",
 )
@@ -325,10 +330,11 @@ _DEFINITION = re.compile(re.escape(t.MESSAGE_DEFINITION_CARECOMMUNICATION) + r"[
 
 @_register(
     "medcom-carecommunication-definition-url",
-    "CareCommunication 5.0.2",
+    "CareCommunication 5.0.4",
     "Bundle.entry.resource.ofType(MessageHeader).definition",
-    defect="published 5.0.2: an unescaped '|' makes the regex '^<url>' OR '5.x$', so almost any value "
-    "passes; checked: '<url>|5.<minor>' as fixed in 5.0.3",
+    defect="as published in the 5.0.2 StructureDefinitions: an unescaped '|' makes the regex '^<url>' OR "
+    "'5.x$', so any value starting with the URL or ending in 5.<minor> passes; checked: 5.0.4's "
+    "'<url>[|]5[.][0-9]{1,2}$'",
 )
 def definition_url(value: Any, index: MessageIndex) -> bool:
     return isinstance(value, str) and _DEFINITION.fullmatch(value) is not None

@@ -1,4 +1,4 @@
-"""The rules for MedCom FHIR messages (CareCommunication 5.0.2, Acknowledgement 2.0.3).
+"""The rules for MedCom FHIR messages (CareCommunication 5.0.4, Acknowledgement 2.0.3).
 
 Published invariants keep their published ids and severities (``medcom-careCommunication-5``,
 ``cpr``, ``gln-modulus-10`` …); where a published expression is defective, the rule checks what it
@@ -715,10 +715,19 @@ CONTACT_PHONE = rule(
 CONTACT_CHARACTERS = rule(
     "core.contact-characters",
     W,
-    "Telefonnummeret '{value}' i {element} indeholder andet end + og cifre. medcom-core-contact beskriver "
-    "'+ og tallene 0-9'; skriv nummeret uden mellemrum og bogstaver.",
-    "The telephone number '{value}' in {element} contains more than + and digits. medcom-core-contact "
-    "describes '+ and the numbers 0-9'; write the number without spaces and letters.",
+    "Telefonnummeret '{value}' i {element} indeholder andet end +, cifre, mellemrum og bindestreg. "
+    "medcom-core-contact beskriver '+ og tallene 0-9' (og godtager mellemrum og '-'); skriv nummeret "
+    "uden bogstaver og tegn.",
+    "The telephone number '{value}' in {element} contains more than +, digits, spaces and hyphens. "
+    "medcom-core-contact describes '+ and the numbers 0-9' (and accepts spaces and '-'); write the "
+    "number without letters and signs.",
+    VALUE,
+)
+IDENTIFIER_SYSTEM_ABSOLUTE = rule(
+    "core.identifier-system-absolute",
+    E,
+    "{element} er '{system}', men Identifier.system skal være en absolut URI (FHIR R4, Identifier); {hint}",
+    "{element} is '{system}', but Identifier.system must be an absolute URI (FHIR R4, Identifier); {hint}",
     VALUE,
 )
 UUID_V4 = rule(
@@ -741,7 +750,7 @@ UUID_V4_VERSION = rule(
     VALUE,
 )
 
-# --- CareCommunication 5.0.2 ----------------------------------------------------------------------
+# --- CareCommunication 5.0.4 (5.0.2 with invariant 15 and the definition-url regex fixed) ----------
 CC_HEADER_PROFILE = rule(
     "medcom-careCommunication-1",
     E,
@@ -863,24 +872,21 @@ CC_ROLE_PRACTITIONER = rule(
 CC_ENCOUNTER = rule(
     "medcom-careCommunication-15",
     E,
-    "{problem} (medcom-careCommunication-15). Den publicerede 5.0.2-regel kan ikke se Bundle og tjekker "
-    "kun, at "
-    "encounter har en reference; medcomkit tjekker det, reglen beskriver (som rettet i den kommende "
-    "version).",
-    "{problem} (medcom-careCommunication-15). The published 5.0.2 rule cannot see the Bundle and only checks "
-    "that encounter has a reference; medcomkit checks what the rule describes (as fixed in the coming "
-    "version).",
+    "{problem} (medcom-careCommunication-15, som CareCommunication 5.0.4 skriver den på Bundle; 5.0.2's "
+    "version kunne ikke se Bundle).",
+    "{problem} (medcom-careCommunication-15, as CareCommunication 5.0.4 writes it on the Bundle; 5.0.2's "
+    "version could not see the Bundle).",
     INV,
 )
 CC_DEFINITION = rule(
     "medcom-carecommunication-definition-url",
     E,
     "MessageHeader.definition er '{value}', men skal være MedComCareCommunicationMessageDefinition i en "
-    "version 5.x: '{expected}' (medcom-carecommunication-definition-url). Den publicerede regel har et "
-    "uescapet '|' og godtager næsten alt; medcomkit tjekker det tilsigtede.",
+    "version 5.x: '{expected}' (medcom-carecommunication-definition-url, som CareCommunication 5.0.4 "
+    "skriver den; i 5.0.2 gjorde et uescapet '|' reglen til 'starter med URL'en ELLER slutter på 5.x').",
     "MessageHeader.definition is '{value}', but must be MedComCareCommunicationMessageDefinition at a "
-    "version 5.x: '{expected}' (medcom-carecommunication-definition-url). The published rule has an "
-    "unescaped '|' and accepts almost anything; medcomkit checks what it intends.",
+    "version 5.x: '{expected}' (medcom-carecommunication-definition-url, as CareCommunication 5.0.4 "
+    "writes it; in 5.0.2 an unescaped '|' made the rule 'starts with the URL OR ends in 5.x').",
     INV,
 )
 CC_HEADER_FOCUS = rule(

@@ -1,7 +1,7 @@
 """MedCom FHIR terminology as Python constants: code systems, value sets, identifier systems, profiles.
 
 Canonical URLs and codes as published in MedCom terminology 2.0.1, messaging 4.0.2 / 2.1.0, core
-3.0.1, CareCommunication 5.0.2, Acknowledgement 2.0.3 and dk-core 3.4.0. Builders and validators
+3.0.1, CareCommunication 5.0.4, Acknowledgement 2.0.3 and dk-core 3.4.0. Builders and validators
 import them from here, so a URL is spelt once. Plain data: importing this module is cheap.
 """
 

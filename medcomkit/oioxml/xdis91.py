@@ -68,7 +68,7 @@ def read_xdis91(root: etree._Element, letter: etree._Element, ns: str) -> CareMe
         sender=read.organisation(read.required(letter, "Sender")),
         receiver=read.organisation(read.required(letter, "Receiver")),
         patient=read.patient(patient_element),
-        segments=(TextSegment(read_formatted(texts)),),
+        segments=(TextSegment(read_formatted(texts, block_limit=BLOCK_LIMIT)),),
         status=_required_code(LETTER_STATUS, status_element),
         episode_of_care_id=read.optional(head, "EpisodeOfCareIdentifier"),
         episode_status=_required_code(EPISODE_STATUS, episode_element),

@@ -119,11 +119,12 @@ def _parser() -> argparse.ArgumentParser:
         help="convert XDIS91 (+ XBIN01) to CareCommunication or back, and their receipts, as MedCom's "
         "service does; EDIFACT to OIOXML or back",
         description="Convert as MedCom's conversion service does: XDIS91 (+ XBIN01) and XCTL receipts to "
-        "FHIR (--to fhir), CareCommunication and Acknowledgement to OIOXML (--to oioxml); EDIFACT DIS91, REF01, BIN01 and CTL to OIOXML and back (--to oioxml, --to edifact). An invalid "
-        "message is refused (exit 1, its validation report, nothing written; --receipt-out writes the "
-        "negative receipt the service would send). The ids of every conversion are kept in a SQLite "
-        "state file (--state, default OUT/" + ".medcomkit-convert.sqlite), so the receipts answering a "
-        "converted message can be converted later with the same --state.",
+        "FHIR (--to fhir), CareCommunication and Acknowledgement to OIOXML (--to oioxml); EDIFACT DIS91, "
+        "REF01, BIN01 and CTL to OIOXML and back (--to oioxml, --to edifact), and DIS91 (+ BIN01) to FHIR "
+        "and back as XDIS91 is. An invalid message is refused (exit 1, its validation report, nothing "
+        "written; --receipt-out writes the negative receipt the service would send). The ids of every "
+        "conversion are kept in a SQLite state file (--state, default OUT/.medcomkit-convert.sqlite), so "
+        "the receipts answering a converted message can be converted later with the same --state.",
     )
     convert.add_argument(
         "paths",
@@ -299,8 +300,8 @@ def _convert(args: argparse.Namespace) -> int:
 
     from ._errors import MedcomkitError, SourceError
     from .convert import SorEntry
-    from .convert.service import convert_like_service
     from .convert.state import STATE_FILE, ConversionState
+    from .convert.syntaxes import convert_any_syntax
     from .report import mask_cpr
     from .source import read_source
 
@@ -335,7 +336,7 @@ def _convert(args: argparse.Namespace) -> int:
         print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        run = convert_like_service(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
+        run = convert_any_syntax(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
     except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
         print(f"medcomkit: {state.path}: {error}", file=sys.stderr)
         return EXIT_USAGE

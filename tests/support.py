@@ -165,3 +165,10 @@ def notebook(*cells: tuple[str, str]) -> nbformat.NotebookNode:
             nb.cells.append(nbformat.v4.new_code_cell(source))
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nb
+
+
+def messages_in(folder: Path) -> list[Path]:
+    """The message files convert wrote into ``folder`` (not its state file)."""
+    from medcomkit.convert.state import STATE_FILE
+
+    return sorted(p for p in folder.iterdir() if p.name != STATE_FILE)

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from strategies import care_messages, fhir_new_messages, fhir_person_ids
-from support import OFFICIAL_XSD, REFERENCE
+from support import OFFICIAL_XSD, REFERENCE, messages_in
 
 import medcomkit
 from medcomkit import (
@@ -680,13 +680,6 @@ def test_any_carecommunication_converts_to_xdis91_the_official_schemas_accept(me
         )
     assert letter.patient.identifier.value == message.patient.identifier.value
     assert conversion.correlation.fhir_header_id == message.message_id
-
-
-def messages_in(folder: Path) -> list[Path]:
-    """The message files convert wrote into ``folder`` (not its state file)."""
-    from medcomkit.convert.state import STATE_FILE
-
-    return sorted(p for p in folder.iterdir() if p.name != STATE_FILE)
 
 
 def test_cli_converts_the_demo_pair_to_fhir_and_back(tmp_path: Path) -> None:

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from support import OIOXML_EXAMPLES, REFERENCE
-from test_convert import DEMO_SOR, counter, demo_letter, errors, messages_in, official_errors, to_fhir
+from support import OIOXML_EXAMPLES, REFERENCE, messages_in
+from test_convert import DEMO_SOR, counter, demo_letter, errors, official_errors, to_fhir
 
 import medcomkit
 from medcomkit import AttachmentMessage, CareMessage, Receipt, ReceiptKind, parse

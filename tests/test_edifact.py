@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from strategies import markups, text
-from support import OIOXML_EXAMPLES
+from support import OIOXML_EXAMPLES, messages_in
 
 from medcomkit import parse_all, validate
 from medcomkit._errors import BuildError, ParseError
@@ -119,12 +119,12 @@ def test_convert_command_gives_the_pairs_both_ways(tmp_path: Path) -> None:
     _pair("DIS91_1")
     inputs = [str(PAIRS / "edifact" / f"{name}.edi") for name in NAMES]
     assert main(["convert", "--to", "oioxml", "--out", str(tmp_path / "xml"), *inputs]) == 0
-    written = sorted((tmp_path / "xml").iterdir())
+    written = messages_in(tmp_path / "xml")
     assert len(written) == len(NAMES)
     by_content = {canonical(p.read_bytes()) for p in written}
     assert by_content == {canonical((PAIRS / "xml" / f"{name}.xml").read_bytes()) for name in NAMES}
     assert main(["convert", "--to", "edifact", "--out", str(tmp_path / "edi"), *map(str, written)]) == 0
-    back = sorted(segments(p.read_bytes()) for p in (tmp_path / "edi").iterdir())
+    back = sorted(segments(p.read_bytes()) for p in messages_in(tmp_path / "edi"))
     assert back == sorted(segments((PAIRS / "edifact" / f"{n}.edi").read_bytes()) for n in NAMES)
 
 
@@ -136,9 +136,9 @@ def test_dis91_converts_to_carecommunication_and_back_to_edifact(tmp_path: Path)
         main(["convert", "--to", "fhir", *sor, "--out", str(fhir), str(PAIRS / "edifact" / "DIS91_2.edi")])
         == 0
     )
-    (carecommunication,) = fhir.iterdir()
+    (carecommunication,) = messages_in(fhir)
     assert main(["convert", "--to", "edifact", "--out", str(back), str(carecommunication)]) == 0
-    (dis91,) = back.iterdir()
+    (dis91,) = messages_in(back)
     report = validate(dis91)
     assert report.valid
     assert report.kind is Kind.DIS91
@@ -436,7 +436,7 @@ def test_demo_km_as_edifact_converts_with_its_attachment_to_fhir(tmp_path: Path)
         main(["convert", "--to", "fhir", "--registry", "demo", "--out", str(out), str(dis91), str(bin01)])
         == 0
     )
-    (bundle,) = out.iterdir()
+    (bundle,) = messages_in(out)
     (message,) = parse_all(bundle)
     assert isinstance(message, CareMessage)
     pdf = (tmp_path / "demo" / "forloebsplan.pdf").read_bytes()

@@ -1,6 +1,7 @@
 """The ``medcomkit`` command. Thin: every command is a library function plus printing.
 
-Exit status: 0 when no input has an error, 1 when any has, 2 for usage errors or unreadable paths.
+Exit status, the same in every command (see ``medcomkit._exit``): 0 when no input has an error, 1
+when any has, 2 for usage errors, missing or unreadable paths, and folders given as files.
 """
 
 from __future__ import annotations
@@ -8,16 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from ._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
 from ._lang import Lang
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_SIZE_LIMIT = 4 * 1024**3  # no message is larger; a larger --max-size is a typo
 
 # argparse speaks English; these are the messages a user meets most, in Danish too.
 _DANISH = {
@@ -38,18 +41,25 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: fejl: {danish}\n{self.prog}: error: {message}\n")
 
 
+_SIZE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[kmg]?)b?")
+
+
 def _size(text: str) -> int:
-    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
-    text = text.strip().lower().removesuffix("b")
-    factor = units.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in units else text
-    try:
-        value = int(float(number) * factor)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 32M)") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
+    """A size such as ``32M``, ``500k`` or ``1048576``: positive, finite, at most 4G."""
+    units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+    match = _SIZE.fullmatch(text.strip().lower())
+    value = int(float(match["number"]) * units[match["unit"]]) if match and len(text) < 20 else 0
+    if not 0 < value <= MAX_SIZE_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"ikke en størrelse mellem 1 og 4G / not a size between 1 and 4G: {text[:40]!r} (e.g. 32M)"
+        )
     return value
+
+
+def _max_size(parser: argparse.ArgumentParser, what: str = "input") -> None:
+    parser.add_argument(
+        "--max-size", type=_size, metavar="SIZE", help=f"largest {what} accepted, e.g. 64M (default 32M)"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,15 +70,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = commands.add_parser("validate", help="validate messages; the kind is detected")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH", help="message files (XML or JSON); - reads standard input"
+    )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     validate.add_argument(
         "--xsd-dir", type=Path, metavar="DIR", help="validate against official MedCom XSDs in DIR"
     )
-    validate.add_argument(
-        "--max-size", type=_size, metavar="SIZE", help="largest input accepted (default 32M)"
-    )
+    _max_size(validate)
     validate.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in messages")
 
     demo = commands.add_parser("demo", help="write example messages")
@@ -102,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
         help="look SOR codes up in a SOR export, or 'demo' for the demo registry",
     )
     convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+    _max_size(convert)
 
     archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
     archive_commands = archive.add_subparsers(dest="archive", required=True, parser_class=_Parser)
@@ -109,6 +120,7 @@ def _parser() -> argparse.ArgumentParser:
     journal.add_argument("--db", type=Path, required=True, metavar="FILE", help="the journal file")
     journal.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     journal.add_argument("--key-file", type=Path, metavar="FILE", help="patient-index key, kept apart")
+    _max_size(journal, "message")
     archive_add = archive_commands.add_parser("add", parents=[journal], help="journalise message files")
     archive_add.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
     archive_add.add_argument("--direction", choices=("sent", "received"), required=True)
@@ -134,8 +146,8 @@ def _parser() -> argparse.ArgumentParser:
     vans_wrap.add_argument("--doc-version", metavar="VERSION", help="Version (default: derived)")
     vans_unwrap = vans_actions.add_parser("unwrap", help="take the message out of a VANSEnvelope")
     vans_unwrap.add_argument("input", type=Path, metavar="INPUT", help="the envelope file")
-    vans_unwrap.add_argument("--max-size", type=_size, metavar="SIZE", help="largest envelope accepted (32M)")
     for action in (vans_wrap, vans_unwrap):
+        _max_size(action, "message or envelope")
         action.add_argument("--out", type=Path, required=True, metavar="DIR")
         action.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
 
@@ -175,26 +187,33 @@ def _parser() -> argparse.ArgumentParser:
     )
     selftest.add_argument("--no-reference", action="store_true", help="do not look for MedCom's examples")
     selftest.add_argument("--require-all", action="store_true", help="a case without a message fails too")
+    _max_size(selftest, "message")
     return parser
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from ._errors import SourceError
     from .oioxml.link import link_reports
+    from .report import Report
     from .validation import validate
     from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
-    reports = []
-    unreadable = False
+    max_bytes = args.max_size or MAX_DOCUMENT_BYTES
+    reports: list[Report] = []
+    status = EXIT_OK
     for path in args.paths:
         try:
-            reports.append(
-                validate(path, xsd_dir=args.xsd_dir, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
-            )
-        except SourceError as error:
-            unreadable = True
-            print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+            if path == "-":  # standard input, read no further than the bound
+                report = validate(
+                    sys.stdin.buffer.read(max_bytes + 1), xsd_dir=args.xsd_dir, max_bytes=max_bytes
+                )
+                reports.append(Report(report.kind, report.issues, path="-"))
+            else:
+                reports.append(validate(path, xsd_dir=args.xsd_dir, max_bytes=max_bytes))
+        except Exception as error:  # each input is handled; a failure is reported, never a traceback
+            known = unexpected(error, path)
+            print_error(known, lang)
+            status = max(status, exit_status(known))
     reports = link_reports(reports)
     mask = not args.show_cpr
     if args.format == "json":
@@ -209,9 +228,7 @@ def _validate(args: argparse.Namespace) -> int:
                 else f"{len(reports)} files, {invalid} invalid"
             )
             print(f"\n{summary}")
-    if unreadable:
-        return EXIT_USAGE
-    return EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID
+    return max(status, EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -237,7 +254,8 @@ def _archive(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     from ._errors import MedcomkitError
     from .convert import SorEntry
-    from .convert.files import convert_files
+    from .convert.files import convert_files, write_converted
+    from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     sor = {}
@@ -245,12 +263,19 @@ def _convert(args: argparse.Namespace) -> int:
         ean, _, code = pair.partition("=")
         if not code:
             message = "--sor skal skrives EAN=SOR" if lang == "da" else "--sor must be written EAN=SOR"
-            print(f"medcomkit: {message} ({pair})", file=sys.stderr)
+            print(f"medcomkit: cli.usage: {message} ({pair[:200]})", file=sys.stderr)
             return EXIT_USAGE
         sor[ean.strip()] = SorEntry(code.strip())
 
     def lookup(ean: str) -> SorEntry | None:
         return sor.get(ean) or (found(ean) if found else None)  # given codes win over the registry
+
+    status = EXIT_OK
+
+    def failed(path: Path, error: MedcomkitError) -> None:
+        nonlocal status
+        print_error(error, lang)
+        status = max(status, exit_status(error))
 
     found = None
     try:
@@ -260,25 +285,43 @@ def _convert(args: argparse.Namespace) -> int:
 
             registry = demo_registry() if args.registry == "demo" else load_sor(Path(args.registry))
             found = registry_lookup(registry)
-        outputs, conversions = convert_files(
-            [Path(p) for p in args.paths], to=args.to, fhir_format=args.fhir_format, sor=lookup
+    except MedcomkitError as error:  # a registry that cannot be read: the command cannot run as asked
+        print_error(error, lang)
+        return EXIT_USAGE
+    outputs, conversions = convert_files(
+        [Path(p) for p in args.paths],
+        to=args.to,
+        fhir_format=args.fhir_format,
+        sor=lookup,
+        max_bytes=args.max_size or MAX_DOCUMENT_BYTES,
+        on_error=failed,
+    )
+    if not outputs and status == EXIT_OK:
+        wanted = "XDIS91" if args.to == "fhir" else "CareCommunication"
+        text = (
+            f"convert.nothing: intet at konvertere: input skal rumme en {wanted} (en XBIN01 konverteres "
+            "sammen med sin XDIS91, ikke alene); der er ikke skrevet nogen filer."
+            if lang == "da"
+            else f"convert.nothing: nothing to convert: the input must hold a {wanted} (an XBIN01 is "
+            "converted together with its XDIS91, not alone); no file was written."
         )
-    except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print(f"medcomkit: {text}", file=sys.stderr)
         return EXIT_INVALID
-    args.out.mkdir(parents=True, exist_ok=True)
-    for output in outputs:
-        path = args.out / output.name
-        path.write_bytes(output.data)
+    try:
+        written = write_converted(outputs, args.out)
+    except Exception as error:  # a full disk, a folder that cannot be made: nothing of this run is left
+        known = unexpected(error, str(args.out))
+        print_error(known, lang)
+        return max(EXIT_USAGE if isinstance(error, OSError) else EXIT_INVALID, status)
+    for path in written:
         print(path)
     for conversion in conversions:
         for row in conversion.rows(lang):
             print("  " + " | ".join(row.values()))
-    return EXIT_OK
+    return status
 
 
 def _vans(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError, SourceError
     from .vans.files import unwrap_file, wrap_file
     from .xmlsafe import MAX_DOCUMENT_BYTES
 
@@ -294,12 +337,14 @@ def _vans(args: argparse.Namespace) -> int:
                 name=args.name,
                 format=args.doc_format,
                 version=args.doc_version,
+                max_bytes=args.max_size or MAX_DOCUMENT_BYTES,
             )
         else:
             path = unwrap_file(args.input, args.out, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
-    except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(error, SourceError) else EXIT_INVALID
+    except Exception as error:  # reported with its rule id, never as a traceback
+        known = unexpected(error, str(args.input))
+        print_error(known, lang)
+        return exit_status(known)
     print(path)
     return EXIT_OK
 
@@ -312,12 +357,12 @@ def _sor(args: argparse.Namespace) -> int:
     try:
         registry = load_sor(args.registry) if args.registry else demo_registry()
     except MedcomkitError as error:  # an unreadable or malformed registry: the command cannot run
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_USAGE
     try:
         units = registry.lookup(args.query)
     except SorLookupError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         if args.format == "json":
             print("[]")
         return EXIT_INVALID
@@ -338,10 +383,10 @@ def _stats(args: argparse.Namespace) -> int:
     try:
         summary = summarise(load_stats(args.input))
     except SourceError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_USAGE
     except ParseError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_INVALID
     text = summary.to_text(lang)
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) if args.format == "json" else text)
@@ -373,9 +418,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except OSError as error:
-        print(f"medcomkit: fejl/error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except Exception as error:  # the last guard: a rule id and a clear text, never a traceback
+        known = unexpected(error)
+        print_error(known, getattr(args, "lang", "da"))
+        return exit_status(known)
 
 
 if __name__ == "__main__":

@@ -135,13 +135,21 @@ def test_adding_the_same_message_twice_stores_it_once(archive: Archive, km: dict
     assert archive.check() == []
 
 
-def test_a_duplicate_with_other_bytes_is_still_a_duplicate(archive: Archive, km: dict[str, bytes]) -> None:
-    archive.add(km["xdis91"], direction="received")
+def test_the_same_ids_with_other_bytes_are_kept_as_a_conflict(archive: Archive, km: dict[str, bytes]) -> None:
+    # Only byte-identical messages are duplicates: even a reformatted copy may differ in meaning
+    # somewhere, and a journal must never drop what was actually received.
+    first = archive.add(km["xdis91"], direction="received")[0]
     reformatted = km["xdis91"].replace(b"\n  ", b"\n    ")
     assert reformatted != km["xdis91"]
+    conflict = archive.add(reformatted, direction="received")[0]
+    assert conflict.arrival is Arrival.CONFLICT
+    assert conflict.entry != first.entry
+    assert archive.data(conflict.entry) == reformatted
+    assert archive.data(first.entry) == km["xdis91"]
+    assert archive.entry(conflict.entry).resubmission_of == first.entry
     assert archive.add(reformatted, direction="received")[0].arrival is Arrival.DUPLICATE
-    assert len(archive.entries()) == 1
-    assert archive.check() == []  # no stray copy of the bytes was kept
+    assert len(archive.entries()) == 2
+    assert archive.check() == []
 
 
 def test_resubmission_and_reused_envelope_are_recorded(archive: Archive, km: dict[str, bytes]) -> None:

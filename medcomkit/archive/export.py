@@ -8,13 +8,13 @@ opened from a USB stick or filed in an ESDH system as it is.
 from __future__ import annotations
 
 import html
-import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .._lang import Bilingual
+from ..files import FileBatch, safe_name
 from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
 from ..oioxml._xml import COPENHAGEN
 from ..pdf import PdfDocument
@@ -29,8 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["export_entry"]
 
-_UNSAFE = re.compile(r"[^\w.\- ()]+")
-
 
 @dataclass(frozen=True, slots=True)
 class _File:
@@ -42,18 +40,17 @@ def _extension(data: bytes) -> str:
     return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "xml"
 
 
-def _safe(name: str, fallback: str) -> str:
-    cleaned = _UNSAFE.sub("_", mask_cpr(name)).strip(" ._")
-    return cleaned[:80] or fallback
-
-
 def _attachment_name(attachment: Attachment, index: int, taken: set[str]) -> str:
     from ..fhir.vocabulary import oioxml_file_type_for
 
-    extension = (attachment.file_type or oioxml_file_type_for(attachment.media_type) or "bin").lower()
-    stem = _safe(attachment.title or attachment.identifier or "", f"bilag-{index}")
-    if stem.lower().endswith(f".{extension}"):
-        stem = stem[: -len(extension) - 1]
+    # Title and extension code both come from the message: each goes through the one sanitising
+    # helper, the extension with a tight length and no dots, so 'pdf/../../x' is just a name.
+    code = (attachment.file_type or oioxml_file_type_for(attachment.media_type) or "bin").lower()
+    extension = safe_name(code.replace(".", "_"), fallback="bin", max_length=10)
+    title = attachment.title or attachment.identifier or ""
+    if title.lower().endswith(f".{code}"):
+        title = title[: -len(code) - 1]
+    stem = safe_name(mask_cpr(title), fallback=f"bilag-{index}")
     name, counter = f"{stem}.{extension}", 1
     while name.lower() in taken:
         counter += 1
@@ -67,7 +64,7 @@ def export_entry(
 ) -> list[Path]:
     """Write the journal copy of entry ``entry_id`` into ``directory`` (new or empty); return the files."""
     entry = archive.entry(entry_id)
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    if directory.exists() and (not directory.is_dir() or _has_files(directory)):
         raise ArchiveError(
             "archive.export-not-empty",
             Bilingual(
@@ -77,15 +74,25 @@ def export_entry(
                 "new or empty folder.",
             ),
         )
-    directory.mkdir(parents=True, exist_ok=True)
+    # Written as a unit: if any file fails (a full disk), the files already written are removed,
+    # so a retry finds the folder as the first attempt did.
+    with FileBatch(directory) as batch:
+        return _export(archive, entry, directory, batch, now)
+
+
+def _has_files(directory: Path) -> bool:
+    return any(directory.iterdir())
+
+
+def _export(
+    archive: Archive, entry: Entry, directory: Path, batch: FileBatch, now: datetime | None
+) -> list[Path]:
+    entry_id = entry.id
     status = archive.status(entry_id, now=now)
     files: list[_File] = []
 
     def write(name: str, data: bytes, label: str) -> None:
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        files.append(_File(path, label))
+        files.append(_File(batch.write(name, data), label))
 
     data = archive.data(entry_id)
     write(f"meddelelse-{entry.kind.value}.{_extension(data)}", data, "Meddelelsen som sendt/modtaget")
@@ -100,7 +107,8 @@ def export_entry(
     message = archive.message(entry_id)
     attachments: list[tuple[Attachment, str]] = []
     taken: set[str] = set()
-    for attachment in _attachments([message, *(archive.message(p.id) for p in linked)]):
+    linked_messages = [archive.message(p.id) for p in linked]
+    for attachment in _attachments([message, *linked_messages]):
         assert attachment.data is not None
         name = f"bilag/{_attachment_name(attachment, len(attachments) + 1, taken)}"
         write(name, attachment.data, f"Bilag: {attachment.title or name}")
@@ -122,9 +130,10 @@ def export_entry(
     answered = archive.answered(entry_id)
     page = _Page(entry, status, message, attachments, receipts, answers, answered, files)
     write("journalkopi.pdf", page.pdf(), "Journalkopien som PDF")
-    html_path = directory / "journalkopi.html"
-    files.append(_File(html_path, "Journalkopien som HTML (denne side)"))
-    html_path.write_text(page.html(), encoding="utf-8")
+    html_label = "Journalkopien som HTML (denne side)"
+    # The page lists itself among the files, so its entry is there before the page is rendered.
+    files.append(_File(directory / "journalkopi.html", html_label))
+    batch.write("journalkopi.html", page.html().encode("utf-8"))
     return [f.path for f in files]
 
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from .._errors import BuildError
+from .._errors import BuildError, MedcomkitError
+from .._exit import unexpected
 from .._lang import Bilingual
+from ..files import FileBatch, safe_name
 from ..model import AttachmentMessage, CareMessage
 from ..oioxml.xbin01 import object_key
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .changes import Conversion
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
 
-__all__ = ["ConvertedFile", "convert_files"]
+__all__ = ["ConvertedFile", "convert_files", "write_converted"]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,23 +35,40 @@ def convert_files(
     to: Literal["fhir", "oioxml"],
     fhir_format: Literal["json", "xml"] = "json",
     sor: SorLookup | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    on_error: Callable[[Path, MedcomkitError], None] | None = None,
 ) -> tuple[list[ConvertedFile], list[Conversion[Any]]]:
     """Convert message files to the other generation. To FHIR, each XDIS91 is paired with the
     XBIN01 among ``paths`` that holds its attachments; to OIOXML, each CareCommunication gives an
-    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions."""
+    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions.
+
+    Without ``on_error`` the first input that cannot be converted raises its error; with it, each
+    failure is handed to ``on_error`` and the other inputs are still converted (a batch)."""
     from ..fhir.carecommunication import build_carecommunication
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
     from ..parsing import parse_all
 
-    messages = [(path, message) for path in paths for message in parse_all(path)]
+    def attempt(path: Path, work: Callable[[], _T]) -> _T | None:
+        if on_error is None:
+            return work()
+        try:
+            return work()
+        except Exception as error:  # a batch goes on: every failure is reported, none stops the rest
+            on_error(path, unexpected(error, str(path)))
+            return None
+
+    messages = [
+        (path, message)
+        for path in paths
+        for message in attempt(path, lambda: parse_all(path, max_bytes=max_bytes)) or []  # noqa: B023
+    ]
     outputs: list[ConvertedFile] = []
     conversions: list[Conversion[Any]] = []
     if to == "fhir":
         binaries = [m for _, m in messages if isinstance(m, AttachmentMessage)]
-        for path, message in messages:
-            if isinstance(message, AttachmentMessage):
-                continue
+
+        def to_fhir(path: Path, message: object) -> tuple[ConvertedFile, Conversion[Any]]:
             if not isinstance(message, CareMessage) or message.thread_id is not None:
                 raise _unsupported(path, "XDIS91")
             wanted = {object_key(a.identifier) for a in message.attachments if a.identifier}
@@ -55,19 +77,58 @@ def convert_files(
             )
             conversion = xdis91_to_carecommunication(message, binary, sor=sor)
             data = build_carecommunication(conversion.result, format=fhir_format, check=False)
-            outputs.append(ConvertedFile(f"{message.message_id}.carecommunication.{fhir_format}", data))
-            conversions.append(conversion)
+            name = _name(message.message_id, f".carecommunication.{fhir_format}")
+            return ConvertedFile(name, data), conversion
+
+        for path, message in messages:
+            if isinstance(message, AttachmentMessage):
+                continue
+            done = attempt(path, lambda: to_fhir(path, message))  # noqa: B023 - called at once
+            if done is not None:
+                outputs.append(done[0])
+                conversions.append(done[1])
         return outputs, conversions
-    for path, message in messages:
+
+    def to_oioxml(path: Path, message: object) -> tuple[list[ConvertedFile], Conversion[Any]]:
         if not isinstance(message, CareMessage) or message.thread_id is None:
             raise _unsupported(path, "CareCommunication")
-        to_oioxml = carecommunication_to_xdis91(message)
-        letter, attachments = to_oioxml.result
-        outputs.append(ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter)))
+        conversion = carecommunication_to_xdis91(message)
+        letter, attachments = conversion.result
+        files = [ConvertedFile(_name(letter.message_id, ".xdis91.xml"), build_xdis91(letter))]
         if attachments is not None:
-            outputs.append(ConvertedFile(f"{attachments.message_id}.xbin01.xml", build_xbin01(attachments)))
-        conversions.append(to_oioxml)
+            files.append(
+                ConvertedFile(_name(attachments.message_id, ".xbin01.xml"), build_xbin01(attachments))
+            )
+        return files, conversion
+
+    for path, message in messages:
+        converted = attempt(path, lambda: to_oioxml(path, message))  # noqa: B023 - called at once
+        if converted is not None:
+            outputs.extend(converted[0])
+            conversions.append(converted[1])
     return outputs, conversions
+
+
+def _name(message_id: str | None, suffix: str) -> str:
+    # The id comes from the message: it names the file only through the one sanitising helper.
+    return safe_name(message_id or "", fallback="meddelelse", suffix=suffix)
+
+
+def write_converted(outputs: Sequence[ConvertedFile], folder: Path) -> list[Path]:
+    """Write converted files into ``folder``, atomically and as a unit: if one cannot be written,
+    none of this run's new files is left. Files of an earlier run with the same name are replaced;
+    two outputs of this run with the same name get ``-2``, ``-3`` … rather than overwrite each other."""
+    taken: set[str] = set()
+    with FileBatch(folder, overwrite=True) as batch:
+        for output in outputs:
+            name, number = output.name, 1
+            while name.lower() in taken:
+                number += 1
+                stem, dot, rest = output.name.partition(".")
+                name = f"{stem}-{number}{dot}{rest}"
+            taken.add(name.lower())
+            batch.write(name, output.data)
+    return batch.written_or_replaced
 
 
 def _unsupported(path: Path, wanted: str) -> BuildError:

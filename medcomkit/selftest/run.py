@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .._errors import SourceError
 from .._lang import Bilingual, Lang
+from ..files import write_inside
 from ..model import CareMessage, Receipt
 from ..report import Issue, Kind, Severity
 from . import rules as r
@@ -435,6 +436,9 @@ def write_manifest(protocol: Protocol | str, directory: str | Path) -> Path:
             messages[case.id] = [f.name for f in mine]
         if theirs:
             answers[case.id] = [f.name for f in theirs]
-    path = folder_path / MANIFEST_NAMES[0]
-    path.write_text(manifest_template(chosen, messages, answers), encoding="utf-8")
-    return path
+    return write_inside(
+        folder_path,
+        MANIFEST_NAMES[0],
+        manifest_template(chosen, messages, answers).encode("utf-8"),
+        overwrite=True,
+    )

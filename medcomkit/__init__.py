@@ -5,7 +5,7 @@ The public API is listed here; everything else is internal and may change.
 
 from __future__ import annotations
 
-from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError
+from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
 from ._lang import Bilingual
 from ._rule import Rule
 from .archive import Archive, ArchiveError, ResendPolicy, State, Status
@@ -136,6 +136,7 @@ __all__ = [
     "TextSegment",
     "Thread",
     "ThreadEvent",
+    "UnsafePathError",
     "VansEnvelope",
     "VisitationNote",
     "__version__",

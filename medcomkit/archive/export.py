@@ -8,6 +8,7 @@ opened from a USB stick or filed in an ESDH system as it is.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
 
 __all__ = ["export_entry"]
 
+_PLAIN_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+
 
 @dataclass(frozen=True, slots=True)
 class _File:
@@ -43,10 +46,11 @@ def _extension(data: bytes) -> str:
 def _attachment_name(attachment: Attachment, index: int, taken: set[str]) -> str:
     from ..fhir.vocabulary import oioxml_file_type_for
 
-    # Title and extension code both come from the message: each goes through the one sanitising
-    # helper, the extension with a tight length and no dots, so 'pdf/../../x' is just a name.
+    # Title and extension code both come from the message. The extension is used only when it is
+    # a plain code ('pdf'); anything else ('pdf/../../x') gives '.bin'. The title goes through the
+    # one sanitising helper.
     code = (attachment.file_type or oioxml_file_type_for(attachment.media_type) or "bin").lower()
-    extension = safe_name(code.replace(".", "_"), fallback="bin", max_length=10)
+    extension = code if _PLAIN_EXTENSION.fullmatch(code) else "bin"
     title = attachment.title or attachment.identifier or ""
     if title.lower().endswith(f".{code}"):
         title = title[: -len(code) - 1]

@@ -9,7 +9,7 @@
 =====  ==========================================================================================
 
 A batch command handles every input, prints each failure and returns the highest status at the
-end. Every error is printed as ``medcomkit: <rule id>: <text>`` in the chosen language, with quoted
+end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
 values clipped (:func:`medcomkit.files.clip`), never as a traceback.
 """
 
@@ -74,5 +74,5 @@ def unexpected(error: BaseException, where: str | None = None) -> MedcomkitError
 def print_error(error: MedcomkitError, lang: Lang, *, where: object = None) -> None:
     """Print ``error`` to standard error with its rule id, in ``lang``, clipped."""
     text = clip(_LONG_WORD.sub(lambda match: clip(match.group()), error.message(lang)), _MAX_MESSAGE)
-    prefix = f"{clip(where)}: " if where is not None else ""
-    print(f"medcomkit: {prefix}{error.code}: {text}", file=sys.stderr)
+    place = f"{clip(where)}: " if where is not None else ""
+    print(f"medcomkit: {error.code}: {place}{text}", file=sys.stderr)

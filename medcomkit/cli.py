@@ -38,7 +38,9 @@ class _Parser(argparse.ArgumentParser):
         for english, translated in _DANISH.items():
             danish = danish.replace(english, translated)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {danish}\n{self.prog}: error: {message}\n")
+        self.exit(
+            EXIT_USAGE, f"{self.prog}: cli.usage: fejl: {danish}\n{self.prog}: cli.usage: error: {message}\n"
+        )
 
 
 _SIZE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[kmg]?)b?")

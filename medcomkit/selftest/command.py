@@ -14,6 +14,7 @@ from .._errors import MedcomkitError
 from .._exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
 from .._lang import Lang
 from ..files import FileBatch
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .cases import Protocol
 from .inputs import find_reference, inputs_for, write_inputs
 from .run import run_selftest, write_manifest
@@ -44,7 +45,13 @@ def run(args: argparse.Namespace) -> int:
             path = write_manifest(protocol, args.directory)
             print(path)
             return EXIT_OK
-        result = run_selftest(protocol, args.directory, reference=_reference(args), inputs=args.inputs)
+        result = run_selftest(
+            protocol,
+            args.directory,
+            reference=_reference(args),
+            inputs=args.inputs,
+            max_bytes=args.max_size or MAX_DOCUMENT_BYTES,
+        )
     except MedcomkitError as error:
         print_error(error, lang)
         return EXIT_USAGE

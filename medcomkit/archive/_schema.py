@@ -226,9 +226,9 @@ def _prepare(
             f"Journalen {path} mangler sine tabeller og er beskadiget.",
             f"The journal {path} lacks its tables and is damaged.",
         ) from None
-    if version == 1 and not read_only:
+    if version == 1 and SCHEMA_VERSION == 2 and not read_only:
         _upgrade_from_1(connection)
-        version = SCHEMA_VERSION
+        version = 2
     if version is None or version > SCHEMA_VERSION:
         raise _error(
             "archive.version",
@@ -261,7 +261,7 @@ def _upgrade_from_1(connection: sqlite3.Connection) -> None:
             raise sqlite3.DatabaseError("foreign keys broken while upgrading the journal")
         connection.execute(
             "INSERT INTO schema_version (version, applied) VALUES (?, ?)",
-            (SCHEMA_VERSION, datetime.now(UTC).isoformat(timespec="seconds")),
+            (2, datetime.now(UTC).isoformat(timespec="seconds")),
         )
 
 

@@ -39,6 +39,8 @@ def exit_status(error: BaseException) -> int:
     """The exit status for ``error``: 2 when the command could not run as asked, else 1."""
     if isinstance(error, MedcomkitError) and error.code in _INPUT_PROBLEMS:
         return EXIT_INVALID
+    if isinstance(error, MedcomkitError) and error.code == "cli.usage":
+        return EXIT_USAGE
     # SourceError and the journal's ArchiveError are OSErrors too; LookupError: an id not there.
     if isinstance(error, OSError | LookupError):
         return EXIT_USAGE

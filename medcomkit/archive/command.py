@@ -56,9 +56,12 @@ def _moment(text: str) -> datetime:
     try:
         return as_moment(datetime.fromisoformat(text))
     except ValueError:
-        raise ValueError(
-            f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {text!r} / "
-            f"--now must be a time such as 2026-11-26T10:15, not {text!r}"
+        raise MedcomkitError(
+            "cli.usage",
+            Bilingual(
+                f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {clip(text)!r}.",
+                f"--now must be a time such as 2026-11-26T10:15, not {clip(text)!r}.",
+            ),
         ) from None
 
 
@@ -80,7 +83,7 @@ def _add(args: argparse.Namespace, key: bytes | None, lang: Lang, max_bytes: int
                 if item.arrival in _WARN:
                     warning = Bilingual("advarsel", "warning").get(lang)
                     print(
-                        f"medcomkit: {path}: archive.{item.arrival.value}: {warning}: {text}", file=sys.stderr
+                        f"medcomkit: archive.{item.arrival.value}: {path}: {warning}: {text}", file=sys.stderr
                     )
                     status = max(status, EXIT_INVALID)
                 print(line)

@@ -80,15 +80,9 @@ def test_the_same_ids_with_other_content_are_kept_as_a_conflict_with_exit_1(
         assert archive.data(entries[1].id) == second.read_bytes()
         assert entries[1].resubmission_of == entries[0].id
     status, out, _ = run(["archive", "show", "--db", journal, "2", "--lang", "en"], capsys)
-    assert (
-        status == 0
-    )
-    assert (
-        "conflict: the same envelope id, message id and sender" in out
-    )
-    assert (
-        "(entry 1)" in out
-    )
+    assert status == 0
+    assert "conflict: the same envelope id, message id and sender" in out
+    assert "(entry 1)" in out
 
 
 def test_a_journal_of_schema_version_1_is_upgraded_and_keeps_everything(

@@ -14,6 +14,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -252,17 +253,21 @@ def wrong_types(demo: dict[str, bytes]) -> list[bytes]:
     """CareCommunications with a number, an object or a list where something else belongs."""
     bundle = json.loads(demo["carecommunication-ny.json"])
     variants = []
-    for mutate in (
-        lambda b: b["entry"][0]["resource"].__setitem__("id", 12345),
-        lambda b: b["entry"][0]["resource"].__setitem__("timestamp", {"not": "a time"}),
-        lambda b: b.__setitem__("timestamp", 7),
-        lambda b: b["entry"][1]["resource"].__setitem__("payload", {"contentString": 1}),
-        lambda b: b["entry"][1]["resource"].__setitem__("subject", [1, 2]),
-        lambda b: b["entry"][0]["resource"].__setitem__("destination", "x"),
-        lambda b: b.__setitem__("entry", {"resource": 1}),
-    ):
-        copy = json.loads(json.dumps(bundle))
-        mutate(copy)
+    changes: list[tuple[tuple[object, ...], str, object]] = [
+        (("entry", 0, "resource"), "id", 12345),
+        (("entry", 0, "resource"), "timestamp", {"not": "a time"}),
+        ((), "timestamp", 7),
+        (("entry", 1, "resource"), "payload", {"contentString": 1}),
+        (("entry", 1, "resource"), "subject", [1, 2]),
+        (("entry", 0, "resource"), "destination", "x"),
+        ((), "entry", {"resource": 1}),
+    ]
+    for where, key, value in changes:
+        copy: Any = json.loads(json.dumps(bundle))
+        target = copy
+        for step in where:
+            target = target[step]
+        target[key] = value
         variants.append(json.dumps(copy).encode())
     return variants
 

@@ -134,7 +134,10 @@ def _show(archive: Archive, args: argparse.Namespace, now: datetime | None, lang
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(KIND_LABELS[entry.kind].get(lang))
-        fields = describe(entry, status, archive.message(entry.id), lang)
+        try:
+            fields = describe(entry, status, archive.message(entry.id), lang)
+        except Exception:  # a stored message whose values have the wrong types: show the index
+            fields = describe(entry, status, None, lang)
         width = max(len(label) for label, _ in fields)
         for label, value in fields:
             print(f"  {label + ':':<{width + 1}} {value}")

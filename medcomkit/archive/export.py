@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._errors import MedcomkitError
 from .._lang import Bilingual
 from ..files import FileBatch, safe_name
 from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
@@ -80,8 +81,17 @@ def export_entry(
         )
     # Written as a unit: if any file fails (a full disk), the files already written are removed,
     # so a retry finds the folder as the first attempt did.
-    with FileBatch(directory) as batch:
-        return _export(archive, entry, directory, batch, now)
+    try:
+        with FileBatch(directory) as batch:
+            return _export(archive, entry, directory, batch, now, readable=True)
+    except (OSError, MedcomkitError):
+        raise
+    except Exception:
+        # The stored bytes read into a model holding values of the wrong type (a malformed message
+        # that was journalised as it came). The copy is then made from the journal's index alone:
+        # every stored byte is still in it, only the page shows less.
+        with FileBatch(directory) as batch:
+            return _export(archive, entry, directory, batch, now, readable=False)
 
 
 def _has_files(directory: Path) -> bool:
@@ -89,7 +99,7 @@ def _has_files(directory: Path) -> bool:
 
 
 def _export(
-    archive: Archive, entry: Entry, directory: Path, batch: FileBatch, now: datetime | None
+    archive: Archive, entry: Entry, directory: Path, batch: FileBatch, now: datetime | None, *, readable: bool
 ) -> list[Path]:
     entry_id = entry.id
     status = archive.status(entry_id, now=now)
@@ -108,10 +118,10 @@ def _export(
             partner_data,
             f"Tilknyttet {KIND_LABELS[partner.kind].da} (post {partner.id})",
         )
-    message = archive.message(entry_id)
+    message = archive.message(entry_id) if readable else None
     attachments: list[tuple[Attachment, str]] = []
     taken: set[str] = set()
-    linked_messages = [archive.message(p.id) for p in linked]
+    linked_messages = [archive.message(p.id) for p in linked] if readable else []
     for attachment in _attachments([message, *linked_messages]):
         assert attachment.data is not None
         name = f"bilag/{_attachment_name(attachment, len(attachments) + 1, taken)}"

@@ -452,3 +452,21 @@ def test_a_failed_batch_removes_only_its_own_new_files(tmp_path: Path) -> None:
     with pytest.raises(RuntimeError):
         failing_run()
     assert sorted(p.name for p in folder.rglob("*")) == ["earlier.txt"]
+
+
+@given(header_id=st.text(max_size=120))
+@PIPELINE
+def test_every_converted_carecommunication_path_stays_inside_its_folder(
+    tmp_path: Path, demo: dict[str, bytes], header_id: str
+) -> None:
+    source = Path(os.path.realpath(tmp_path)) / f"cc-{abs(hash(header_id))}.json"
+    source.write_bytes(crafted_carecommunication(demo, header_id))
+    chosen = source.parent / "out"
+    failures: list[str] = []
+    outputs, _ = convert_files(
+        [source], to="oioxml", on_error=lambda path, error: failures.append(error.code)
+    )
+    assert outputs or failures  # converted, or refused with a rule id; never silently nothing
+    for output in outputs:
+        assert resolve_inside(chosen, output.name).parent == chosen.resolve()
+        check_component(output.name.split(".", 1)[0] or "x")

@@ -9,7 +9,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError
+    from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
     from ._lang import Bilingual
     from ._rule import Rule
     from .archive import Archive, ArchiveError, ResendPolicy, State, Status
@@ -86,6 +86,7 @@ _LAZY: dict[str, str] = {
     "MedcomkitError": "._errors",
     "ParseError": "._errors",
     "SourceError": "._errors",
+    "UnsafePathError": "._errors",
     "Bilingual": "._lang",
     "Rule": "._rule",
     "Archive": ".archive",
@@ -262,6 +263,7 @@ __all__ = [
     "TextSegment",
     "Thread",
     "ThreadEvent",
+    "UnsafePathError",
     "VansEnvelope",
     "VisitationNote",
     "__version__",

@@ -4,7 +4,8 @@
      ├── ParseError       (ValueError)  the bytes cannot be understood as a message at all
      ├── BuildError       (ValueError)  the model cannot be written as the requested message
      │    └── MarkupError               formatted-text markup that MedCom formatting cannot express
-     └── SourceError      (OSError)     a path cannot be read, or the input is too large to accept
+     ├── SourceError      (OSError)     a path cannot be read, or the input is too large to accept
+     └── UnsafePathError  (ValueError)  a file would be written outside the folder chosen for it
 
 Every error carries a stable ``code`` (the same ids validation issues use) and its message in
 Danish and English; ``str(error)`` is the English text. Each class is also the matching builtin
@@ -17,7 +18,7 @@ from __future__ import annotations
 from ._lang import Bilingual, Lang
 from ._mask import mask_cpr
 
-__all__ = ["BuildError", "MarkupError", "MedcomkitError", "ParseError", "SourceError"]
+__all__ = ["BuildError", "MarkupError", "MedcomkitError", "ParseError", "SourceError", "UnsafePathError"]
 
 
 class MedcomkitError(Exception):
@@ -56,3 +57,7 @@ class MarkupError(BuildError):
 
 class SourceError(MedcomkitError, OSError):
     """A path cannot be read, or the input is larger than the configured bound."""
+
+
+class UnsafePathError(MedcomkitError, ValueError):
+    """A file name would lead outside the folder chosen for the output; nothing was written."""

@@ -7,12 +7,13 @@ the two needs (without the attachment bytes); the pairing itself runs afterwards
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._errors import SourceError
+from ._errors import MedcomkitError, SourceError
 from ._lang import Bilingual
 from .report import Kind, Report
 from .source import read_source
@@ -31,11 +32,11 @@ _FILES_PER_WORKER = 4
 
 
 class FileResult(NamedTuple):
-    """One input file: its report, or why it could not be read."""
+    """One input file (``-``: standard input): its report, or why it could not be read."""
 
     path: str
     report: Report | None
-    error: SourceError | None
+    error: MedcomkitError | None  # a SourceError when the path could not be read
 
 
 class _Outcome(NamedTuple):
@@ -53,13 +54,27 @@ def default_jobs() -> int:
 
 
 def _check(path: str, xsd_dir: Path | None, max_bytes: int, pairing: bool) -> _Outcome:
+    from ._exit import unexpected
+
     try:
-        data, name = read_source(path, max_bytes=max_bytes)
-    except SourceError:
-        try:  # validate() turns a file that is too large into a report; other errors it raises
-            return _Outcome(validate(path, xsd_dir=xsd_dir, max_bytes=max_bytes), None, None)
-        except SourceError as again:
-            return _Outcome(None, (again.code, again.text), None)
+        return _checked(path, xsd_dir, max_bytes, pairing)
+    except Exception as error:  # each input is handled; a failure is reported, never a traceback
+        known = unexpected(error, path)
+        return _Outcome(None, (known.code, known.text), None)
+
+
+def _checked(path: str, xsd_dir: Path | None, max_bytes: int, pairing: bool) -> _Outcome:
+    name: str | None = "-"
+    if path == "-":  # standard input, read no further than one byte past the bound
+        data = sys.stdin.buffer.read(max_bytes + 1)  # validate_bytes reports it if too large
+    else:
+        try:
+            data, name = read_source(path, max_bytes=max_bytes)
+        except SourceError:
+            try:  # validate() turns a file that is too large into a report; other errors it raises
+                return _Outcome(validate(path, xsd_dir=xsd_dir, max_bytes=max_bytes), None, None)
+            except SourceError as again:
+                return _Outcome(None, (again.code, again.text), None)
     report = validate_bytes(data, path=name, xsd_dir=xsd_dir, max_bytes=max_bytes)
     facts = None
     if pairing and report.kind in _PAIRED:
@@ -94,6 +109,8 @@ def validate_files(
     names = [str(p) for p in paths]
     # A process is worth starting for a few files at least; fewer are quicker checked here.
     workers = min(jobs or default_jobs(), max(1, len(names) // _FILES_PER_WORKER))
+    if "-" in names:  # standard input is read by this process
+        workers = 1
     # A letter and its attachments are two files: a single file has nothing to be paired with.
     check = partial(_check, xsd_dir=xsd_dir, max_bytes=max_bytes, pairing=len(names) > 1)
     if workers <= 1:
@@ -105,7 +122,7 @@ def validate_files(
         with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
             outcomes = list(pool.map(check, names, chunksize=chunk))
     results = [
-        FileResult(name, o.report, SourceError(o.error[0], o.error[1]) if o.error else None)
+        FileResult(name, o.report, _error(*o.error) if o.error else None)
         for name, o in zip(names, outcomes, strict=True)
     ]
     read = [(r.report, o.facts) for r, o in zip(results, outcomes, strict=True) if r.report is not None]
@@ -115,3 +132,8 @@ def validate_files(
         linked = iter(link_reports([report for report, _ in read], [facts for _, facts in read]))
         results = [r._replace(report=next(linked)) if r.report is not None else r for r in results]
     return results
+
+
+def _error(code: str, text: Bilingual) -> MedcomkitError:
+    """A worker's error again as an exception, of the class its exit status depends on."""
+    return MedcomkitError(code, text) if code.startswith("internal.") else SourceError(code, text)

@@ -1,6 +1,7 @@
 """The ``medcomkit`` command. Thin: every command is a library function plus printing.
 
-Exit status: 0 when no input has an error, 1 when any has, 2 for usage errors or unreadable paths.
+Exit status, the same in every command (see ``medcomkit._exit``): 0 when no input has an error, 1
+when any has, 2 for usage errors, missing or unreadable paths, and folders given as files.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ._lang import Lang
+from ._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
+from ._lang import Bilingual, Lang
 from ._mask import MaskingWriter
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+MAX_SIZE_LIMIT = 4 * 1024**3  # no message is larger; a larger --max-size is a typo
 
 # argparse speaks English; these are the messages a user meets most, in Danish too.
 _DANISH = {
@@ -39,20 +42,23 @@ class _Parser(argparse.ArgumentParser):
         for english, translated in _DANISH.items():
             danish = danish.replace(english, translated)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: fejl: {danish}\n{self.prog}: error: {message}\n")
+        self.exit(
+            EXIT_USAGE, f"{self.prog}: cli.usage: fejl: {danish}\n{self.prog}: cli.usage: error: {message}\n"
+        )
+
+
+_SIZE = re.compile(r"(?P<number>[0-9]+(?:\.[0-9]+)?)\s*(?P<unit>[kmg]?)b?")
 
 
 def _size(text: str) -> int:
-    units = {"k": 1024, "m": 1024**2, "g": 1024**3}
-    text = text.strip().lower().removesuffix("b")
-    factor = units.get(text[-1:], 1)
-    number = text[:-1] if text[-1:] in units else text
-    try:
-        value = int(float(number) * factor)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 32M)") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("the size must be positive")
+    """A size such as ``32M``, ``500k`` or ``1048576``: positive, finite, at most 4G."""
+    units = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+    match = _SIZE.fullmatch(text.strip().lower())
+    value = int(float(match["number"]) * units[match["unit"]]) if match and len(text) < 20 else 0
+    if not 0 < value <= MAX_SIZE_LIMIT:
+        raise argparse.ArgumentTypeError(
+            f"ikke en størrelse mellem 1 og 4G / not a size between 1 and 4G: {text[:40]!r} (e.g. 32M)"
+        )
     return value
 
 
@@ -66,6 +72,12 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _max_size(parser: argparse.ArgumentParser, what: str = "input") -> None:
+    parser.add_argument(
+        "--max-size", type=_size, metavar="SIZE", help=f"largest {what} accepted, e.g. 64M (default 32M)"
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="medcomkit",
@@ -74,15 +86,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     validate = commands.add_parser("validate", help="validate messages; the kind is detected")
-    validate.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH", help="message files (XML or JSON); - reads standard input"
+    )
     validate.add_argument("--format", choices=("text", "json"), default="text")
     validate.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     validate.add_argument(
         "--xsd-dir", type=Path, metavar="DIR", help="validate against official MedCom XSDs in DIR"
     )
-    validate.add_argument(
-        "--max-size", type=_size, metavar="SIZE", help="largest input accepted (default 32M)"
-    )
+    _max_size(validate)
     validate.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in messages")
     validate.add_argument(
         "--jobs", type=_jobs, metavar="N", help="validate N files at a time (default: one per core)"
@@ -160,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in reports")
     convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
+    _max_size(convert)
 
     archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
     archive_commands = archive.add_subparsers(dest="archive", required=True, parser_class=_Parser)
@@ -167,6 +180,7 @@ def _parser() -> argparse.ArgumentParser:
     journal.add_argument("--db", type=Path, required=True, metavar="FILE", help="the journal file")
     journal.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     journal.add_argument("--key-file", type=Path, metavar="FILE", help="patient-index key, kept apart")
+    _max_size(journal, "message")
     archive_add = archive_commands.add_parser("add", parents=[journal], help="journalise message files")
     archive_add.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
     archive_add.add_argument("--direction", choices=("sent", "received"), required=True)
@@ -192,8 +206,8 @@ def _parser() -> argparse.ArgumentParser:
     vans_wrap.add_argument("--doc-version", metavar="VERSION", help="Version (default: derived)")
     vans_unwrap = vans_actions.add_parser("unwrap", help="take the message out of a VANSEnvelope")
     vans_unwrap.add_argument("input", type=Path, metavar="INPUT", help="the envelope file")
-    vans_unwrap.add_argument("--max-size", type=_size, metavar="SIZE", help="largest envelope accepted (32M)")
     for action in (vans_wrap, vans_unwrap):
+        _max_size(action, "message or envelope")
         action.add_argument("--out", type=Path, required=True, metavar="DIR")
         action.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
 
@@ -236,6 +250,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     selftest.add_argument("--no-reference", action="store_true", help="do not look for MedCom's examples")
     selftest.add_argument("--require-all", action="store_true", help="a case without a message fails too")
+    _max_size(selftest, "message")
     return parser
 
 
@@ -247,11 +262,11 @@ def _validate(args: argparse.Namespace) -> int:
     max_bytes = args.max_size or MAX_DOCUMENT_BYTES
     results = validate_files(args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs)
     reports = [r.report for r in results if r.report is not None]
-    unreadable = False
-    for result in results:
+    status = EXIT_OK
+    for result in results:  # each input is handled; a failure is reported, never a traceback
         if result.error is not None:
-            unreadable = True
-            print(f"medcomkit: {result.error.message(lang)}", file=sys.stderr)
+            print_error(result.error, lang)
+            status = max(status, exit_status(result.error))
     mask = not args.show_cpr
     if args.format == "json":
         print(json.dumps([r.to_dict(lang, mask=mask) for r in reports], ensure_ascii=False, indent=2))
@@ -265,9 +280,7 @@ def _validate(args: argparse.Namespace) -> int:
                 else f"{len(reports)} files, {invalid} invalid"
             )
             print(f"\n{summary}")
-    if unreadable:
-        return EXIT_USAGE
-    return EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID
+    return max(status, EXIT_OK if all(r.valid for r in reports) else EXIT_INVALID)
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -298,12 +311,14 @@ def _archive(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from ._errors import MedcomkitError, SourceError
+    from ._errors import MedcomkitError
     from .convert import SorEntry
+    from .convert.files import write_converted
     from .convert.state import STATE_FILE, ConversionState
     from .convert.syntaxes import convert_any_syntax
     from .report import mask_cpr
     from .source import read_source
+    from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     sor = {}
@@ -311,7 +326,7 @@ def _convert(args: argparse.Namespace) -> int:
         ean, _, code = pair.partition("=")
         if not code:
             message = "--sor skal skrives EAN=SOR" if lang == "da" else "--sor must be written EAN=SOR"
-            print(f"medcomkit: {message} ({pair})", file=sys.stderr)
+            print(f"medcomkit: cli.usage: {message} ({pair[:200]})", file=sys.stderr)
             return EXIT_USAGE
         sor[ean.strip()] = SorEntry(code.strip())
 
@@ -326,25 +341,50 @@ def _convert(args: argparse.Namespace) -> int:
 
             registry = demo_registry() if args.registry == "demo" else load_sor(Path(args.registry))
             found = registry_lookup(registry)
-        inputs = [(str(p), read_source(Path(p))[0]) for p in args.paths]
-        args.out.mkdir(parents=True, exist_ok=True)
-        state = ConversionState(args.state or args.out / STATE_FILE)
-    except SourceError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+    except MedcomkitError as error:  # a registry that cannot be read: the command cannot run as asked
+        print_error(error, lang)
         return EXIT_USAGE
-    except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+    status = EXIT_OK
+    inputs: list[tuple[str, bytes]] = []
+    for name in args.paths:  # a batch: an unreadable input is reported, the others are converted
+        try:
+            inputs.append((name, read_source(Path(name), max_bytes=args.max_size or MAX_DOCUMENT_BYTES)[0]))
+        except Exception as error:
+            known = unexpected(error, name)
+            print_error(known, lang)
+            status = max(status, exit_status(known))
+    try:
+        if args.state is None:
+            args.out.mkdir(parents=True, exist_ok=True)
+        state = ConversionState(args.state or args.out / STATE_FILE)
+    except Exception as error:  # a state file that cannot be opened: the command cannot run as asked
+        print_error(unexpected(error, str(args.state or args.out)), lang)
         return EXIT_USAGE
     try:
         run = convert_any_syntax(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
     except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
-        print(f"medcomkit: {state.path}: {error}", file=sys.stderr)
+        print_error(unexpected(OSError(str(error)), str(state.path)), lang)
         return EXIT_USAGE
     finally:
         state.close()
-    for output in run.outputs:
-        path = args.out / output.name
-        path.write_bytes(output.data)
+    if not run.outputs and not run.refused and status == EXIT_OK:
+        text = Bilingual(
+            "intet at konvertere: inputtet rummer ingen meddelelse, der konverteres denne vej; der er ikke "
+            "skrevet nogen filer.",
+            "nothing to convert: the input holds no message that converts this way; no file was written.",
+        )
+        print_error(MedcomkitError("convert.nothing", text), lang)
+        return EXIT_INVALID
+    try:
+        written = write_converted(run.outputs, args.out)
+        receipts = [r.receipt for r in run.refused if r.receipt is not None]
+        if args.receipt_out is not None and receipts:
+            written += write_converted(receipts, args.receipt_out)
+    except Exception as error:  # a full disk, a folder that cannot be made: nothing of this run is left
+        known = unexpected(error, str(args.out))
+        print_error(known, lang)
+        return max(EXIT_USAGE if isinstance(error, OSError) else EXIT_INVALID, status)
+    for path in written:
         print(path)
     for conversion in run.conversions:
         for row in conversion.rows(lang):
@@ -352,22 +392,16 @@ def _convert(args: argparse.Namespace) -> int:
     mask = not args.show_cpr
     shown = mask_cpr if mask else str  # refusals quote validation messages, which may name a CPR number
     for notice in run.notices:
-        print(f"medcomkit: {shown(notice.text.get(lang))}", file=sys.stderr)
+        print(f"medcomkit: convert.notice: {shown(notice.text.get(lang))}", file=sys.stderr)
     for refusal in run.refused:
         label = "afvist" if lang == "da" else "refused"
-        print(f"medcomkit: {label}: {shown(refusal.reason.get(lang))}", file=sys.stderr)
+        print(f"medcomkit: convert.refused: {label}: {shown(refusal.reason.get(lang))}", file=sys.stderr)
         if refusal.report is not None:
             print(refusal.report.to_text(lang, mask=mask), file=sys.stderr)
-        if args.receipt_out is not None and refusal.receipt is not None:
-            args.receipt_out.mkdir(parents=True, exist_ok=True)
-            path = args.receipt_out / refusal.receipt.name
-            path.write_bytes(refusal.receipt.data)
-            print(path)
-    return EXIT_INVALID if run.refused else EXIT_OK
+    return max(status, EXIT_INVALID if run.refused else EXIT_OK)
 
 
 def _vans(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError, SourceError
     from .vans.files import unwrap_file, wrap_file
     from .xmlsafe import MAX_DOCUMENT_BYTES
 
@@ -383,12 +417,14 @@ def _vans(args: argparse.Namespace) -> int:
                 name=args.name,
                 format=args.doc_format,
                 version=args.doc_version,
+                max_bytes=args.max_size or MAX_DOCUMENT_BYTES,
             )
         else:
             path = unwrap_file(args.input, args.out, max_bytes=args.max_size or MAX_DOCUMENT_BYTES)
-    except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(error, SourceError) else EXIT_INVALID
+    except Exception as error:  # reported with its rule id, never as a traceback
+        known = unexpected(error, str(args.input))
+        print_error(known, lang)
+        return exit_status(known)
     print(path)
     return EXIT_OK
 
@@ -401,12 +437,12 @@ def _sor(args: argparse.Namespace) -> int:
     try:
         registry = load_sor(args.registry) if args.registry else demo_registry()
     except MedcomkitError as error:  # an unreadable or malformed registry: the command cannot run
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_USAGE
     try:
         units = registry.lookup(args.query, limit=args.limit + 1)  # one more tells whether there are more
     except SorLookupError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         if args.format == "json":
             print("[]")
         return EXIT_INVALID
@@ -435,10 +471,10 @@ def _stats(args: argparse.Namespace) -> int:
     try:
         summary = summarise(load_stats(args.input))
     except SourceError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_USAGE
     except ParseError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_INVALID
     text = summary.to_text(lang)
     print(json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) if args.format == "json" else text)
@@ -486,9 +522,10 @@ def _run(handler: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except BrokenPipeError:  # the reader (e.g. `| head`) stopped reading: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except OSError as error:
-        print(f"medcomkit: fejl/error: {error}", file=sys.stderr)
-        return EXIT_USAGE
+    except Exception as error:  # the last guard: a rule id and a clear text, never a traceback
+        known = unexpected(error)
+        print_error(known, getattr(args, "lang", "da"))
+        return exit_status(known)
 
 
 if __name__ == "__main__":

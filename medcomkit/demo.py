@@ -153,20 +153,23 @@ def write_demo_km(directory: Path, *, syntax: Literal["oioxml", "edifact"] = "oi
     message = demo_care_message()
     binary = attachments_for(message, message_id="DEMOBIN0000001", envelope_id="DEMOKUV0000002")
     assert binary is not None  # the demo message has an attachment with bytes
-    directory.mkdir(parents=True, exist_ok=True)
     if syntax == "edifact":
         from .edifact.build import build_edifact
 
         letters = {"km-dis91.edi": build_edifact(message), "km-bin01.edi": build_edifact(binary)}
     else:
         letters = {"km-xdis91.xml": build_xdis91(message), "km-xbin01.xml": build_xbin01(binary)}
-    outputs = {**letters, "forloebsplan.pdf": demo_plan_pdf()}
-    written = []
-    for name, data in outputs.items():
-        path = directory / name
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return _write_all(directory, {**letters, "forloebsplan.pdf": demo_plan_pdf()})
+
+
+def _write_all(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
+    """Write the files into ``directory`` atomically, as a unit (see :class:`~medcomkit.files.FileBatch`)."""
+    from .files import FileBatch
+
+    with FileBatch(directory, overwrite=True) as batch:
+        for name, data in outputs.items():
+            batch.write(name, data)
+    return batch.written_or_replaced
 
 
 # --- the same conversation in FHIR: a new message, the GP's reply, and a forward ---------------------
@@ -248,13 +251,11 @@ def write_demo_carecommunication(directory: Path, *, format: Literal["json", "xm
     """Write the demo thread as three CareCommunication Bundles (new, reply, forward)."""
     from .fhir.carecommunication import build_carecommunication
 
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, message in zip(("ny", "svar", "videresendt"), demo_care_thread(), strict=True):
-        path = directory / f"carecommunication-{name}.{format}"
-        path.write_bytes(build_carecommunication(message, format=format))
-        written.append(path)
-    return written
+    outputs = {
+        f"carecommunication-{name}.{format}": build_carecommunication(message, format=format)
+        for name, message in zip(("ny", "svar", "videresendt"), demo_care_thread(), strict=True)
+    }
+    return _write_all(directory, outputs)
 
 
 # --- a hospital referral (XREF01) from the § 126 a unit to child and adolescent psychiatry ------------
@@ -382,7 +383,6 @@ def write_demo_referral(
     referral = demo_referral(version=version)
     binary = referral_attachments(referral, message_id="DEMOBIN0000011", envelope_id="DEMOKUV0000012")
     assert binary is not None  # the demo referral has attachments with bytes
-    directory.mkdir(parents=True, exist_ok=True)
     if syntax == "edifact":
         from .edifact.build import build_edifact
 
@@ -395,10 +395,6 @@ def write_demo_referral(
             "henvisning-xref01.xml": build_xref01(referral, version=version),
             "henvisning-xbin01.xml": build_xbin01(binary),
         }
-    outputs = {**letters, "henvisningsskema.pdf": render_referral_form(demo_referral_form())}
-    written = []
-    for name, data in outputs.items():
-        path = directory / name
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    return _write_all(
+        directory, {**letters, "henvisningsskema.pdf": render_referral_form(demo_referral_form())}
+    )

@@ -21,6 +21,7 @@ class Arrival(StrEnum):
     DUPLICATE = "duplicate"
     RESUBMISSION = "resubmission"
     ERROR = "error"
+    CONFLICT = "conflict"  # the same envelope and message id as an earlier message, other content
 
 
 def classify_arrival(seen: Iterable[tuple[str, str]], envelope_id: str, message_id: str) -> Arrival:

@@ -59,6 +59,12 @@ ARRIVAL_LABELS: dict[Arrival, Bilingual] = {
         "fejl: kuvert-id'et er brugt før til en anden meddelelse",
         "error: the envelope id was used before for another message",
     ),
+    Arrival.CONFLICT: Bilingual(
+        "konflikt: samme kuvert-id, meddelelses-id og afsender som en journaliseret meddelelse, men andet "
+        "indhold; begge er gemt, undersøg hvilken der er gældende",
+        "conflict: the same envelope id, message id and sender as a journalised message, but other "
+        "content; both are kept, find out which one stands",
+    ),
 }
 
 

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 APPLICATION_ID = 0x4D434A31  # "MCJ1": marks the SQLite file as a medcomkit journal
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the arrival 'conflict' (same ids, other bytes)
 _KEY_CHECK = b"medcomkit journal: patient key check"
 
 _SCHEMA = """
@@ -46,7 +46,7 @@ CREATE TABLE entries (
     part INTEGER NOT NULL,
     parsed INTEGER NOT NULL,
     fhir INTEGER NOT NULL,
-    arrival TEXT NOT NULL CHECK (arrival IN ('new', 'resubmission', 'error')),
+    arrival TEXT NOT NULL CHECK (arrival IN ('new', 'resubmission', 'error', 'conflict')),
     first_entry INTEGER REFERENCES entries (id),
     envelope_id TEXT,
     message_id TEXT,
@@ -161,7 +161,24 @@ def open_journal(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlite
             f"The journal {path} does not exist. It is created when the first message is added.",
         )
     try:
-        connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+        return _open(path, create=create, key=key, read_only=False)
+    except ArchiveError as error:
+        if create or error.code not in ("archive.database-error", "archive.unopenable"):
+            raise
+        # Read-only media: a WAL journal needs its -shm file, which a read-only folder cannot hold.
+        # Nothing can write there, so the file is opened as immutable, for reading only.
+        return _open(path, create=False, key=key, read_only=True)
+
+
+def _open(
+    path: Path, *, create: bool, key: bytes | None, read_only: bool
+) -> tuple[sqlite3.Connection, bytes]:
+    try:
+        if read_only:
+            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+            connection = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        else:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=30)
     except sqlite3.Error as error:
         raise _error(
             "archive.unopenable",
@@ -170,14 +187,16 @@ def open_journal(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlite
         ) from None
     try:
         with database_errors(path):
-            patient_key = _prepare(connection, path, create=create, key=key)
+            patient_key = _prepare(connection, path, create=create, key=key, read_only=read_only)
     except BaseException:
         connection.close()
         raise
     return connection, patient_key
 
 
-def _prepare(connection: sqlite3.Connection, path: Path, *, create: bool, key: bytes | None) -> bytes:
+def _prepare(
+    connection: sqlite3.Connection, path: Path, *, create: bool, key: bytes | None, read_only: bool = False
+) -> bytes:
     application_id, tables = _identity(connection)
     if application_id != APPLICATION_ID:
         if application_id != 0 or tables or not create:
@@ -191,9 +210,12 @@ def _prepare(connection: sqlite3.Connection, path: Path, *, create: bool, key: b
             # Another process may have made the journal while this one waited for the lock.
             if _identity(connection)[0] != APPLICATION_ID:
                 _initialise(connection, key)
-    connection.execute("PRAGMA journal_mode = WAL")
-    # FULL: a commit is on disk before add() returns, so a power cut cannot lose a returned add.
-    connection.execute("PRAGMA synchronous = FULL")
+    if read_only:
+        connection.execute("PRAGMA query_only = ON")
+    else:
+        connection.execute("PRAGMA journal_mode = WAL")
+        # FULL: a commit is on disk before add() returns, so a power cut cannot lose a returned add.
+        connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
     try:
         version = connection.execute("SELECT max(version) FROM schema_version").fetchone()[0]
@@ -204,6 +226,9 @@ def _prepare(connection: sqlite3.Connection, path: Path, *, create: bool, key: b
             f"Journalen {path} mangler sine tabeller og er beskadiget.",
             f"The journal {path} lacks its tables and is damaged.",
         ) from None
+    if version == 1 and SCHEMA_VERSION == 2 and not read_only:
+        _upgrade_from_1(connection)
+        version = 2
     if version is None or version > SCHEMA_VERSION:
         raise _error(
             "archive.version",
@@ -215,6 +240,36 @@ def _prepare(connection: sqlite3.Connection, path: Path, *, create: bool, key: b
     return _patient_key(meta, key, path)
 
 
+def _upgrade_from_1(connection: sqlite3.Connection) -> None:
+    """Version 1 allowed no 'conflict' arrival. SQLite cannot change a CHECK constraint in place,
+    so the entries table is rebuilt in one transaction (SQLite's documented procedure)."""
+    create = next(
+        statement for statement in _statements() if statement.lstrip().startswith("CREATE TABLE entries ")
+    )
+    indexes = [statement for statement in _statements() if " ON entries " in statement]
+    connection.execute("PRAGMA foreign_keys = OFF")
+    with transaction(connection):
+        if connection.execute("SELECT max(version) FROM schema_version").fetchone()[0] != 1:
+            return  # another process upgraded it while this one waited
+        connection.execute(create.replace("CREATE TABLE entries ", "CREATE TABLE entries_new ", 1))
+        connection.execute("INSERT INTO entries_new SELECT * FROM entries")
+        connection.execute("DROP TABLE entries")
+        connection.execute("ALTER TABLE entries_new RENAME TO entries")
+        for statement in indexes:
+            connection.execute(statement)
+        if connection.execute("PRAGMA foreign_key_check").fetchall():
+            raise sqlite3.DatabaseError("foreign keys broken while upgrading the journal")
+        connection.execute(
+            "INSERT INTO schema_version (version, applied) VALUES (?, ?)",
+            (2, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+
+
+def _statements() -> list[str]:
+    code = "\n".join(line.partition("--")[0] for line in _SCHEMA.splitlines())
+    return [statement for statement in code.split(";") if statement.strip()]
+
+
 def _identity(connection: sqlite3.Connection) -> tuple[int, int]:
     application_id = connection.execute("PRAGMA application_id").fetchone()[0]
     tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -223,10 +278,8 @@ def _identity(connection: sqlite3.Connection) -> tuple[int, int]:
 
 def _initialise(connection: sqlite3.Connection, key: bytes | None) -> None:
     # executescript() would commit the open transaction, so the statements run one by one.
-    code = "\n".join(line.partition("--")[0] for line in _SCHEMA.splitlines())
-    for statement in code.split(";"):
-        if statement.strip():
-            connection.execute(statement)
+    for statement in _statements():
+        connection.execute(statement)
     stored = key if key is not None else secrets.token_bytes(32)
     meta = {"created": datetime.now(UTC).isoformat(timespec="seconds"), "key-check": key_check(stored)}
     if key is None:

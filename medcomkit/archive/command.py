@@ -1,7 +1,10 @@
 """``medcomkit archive add|list|show``: the journal from the command line.
 
-Exit status: 0 when every file was journalised (duplicates included), 1 when a file is no
-message medcomkit knows or reuses an envelope id, 2 for unreadable paths and journal errors.
+Exit status (the table in ``medcomkit._exit``): 0 when every file was journalised (byte-identical
+duplicates included), 1 when a file is no message medcomkit knows, reuses an envelope id, or
+conflicts with a journalised message (same ids, other bytes: kept as its own entry), 2 for
+missing or unreadable paths and a journal that cannot be used. Every file is tried, whatever
+happened to the ones before it.
 """
 
 from __future__ import annotations
@@ -12,16 +15,20 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from .._errors import MedcomkitError, ParseError, SourceError
+from .._errors import MedcomkitError
+from .._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
 from .._lang import Bilingual, Lang
+from ..files import clip
 from ..reliable import Arrival
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from ._describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
 from .state import State, Status, state_label
 from .store import Archive, Entry, as_moment
 
 __all__ = ["run"]
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+# Arrivals that are kept but need a person to look at them.
+_WARN = (Arrival.ERROR, Arrival.CONFLICT)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,17 +37,18 @@ def run(args: argparse.Namespace) -> int:
     try:
         key = args.key_file.read_bytes().strip() if args.key_file else None
         now = _moment(args.now) if getattr(args, "now", None) else None
+        max_bytes = getattr(args, "max_size", None) or MAX_DOCUMENT_BYTES
         if args.archive == "add":
-            return _add(args, key, lang)
-        with Archive(args.db, key=key, create=False) as archive:
+            return _add(args, key, lang, max_bytes)
+        with Archive(args.db, key=key, create=False, max_bytes=max_bytes) as archive:
             if args.archive == "list":
                 return _list(archive, args, now, lang)
             return _show(archive, args, now, lang)
     except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-        return EXIT_USAGE
+        print_error(error, lang)
+        return exit_status(error)
     except (OSError, ValueError) as error:
-        print(f"medcomkit: fejl/error: {error}", file=sys.stderr)
+        print_error(unexpected(error), lang)
         return EXIT_USAGE
 
 
@@ -48,32 +56,37 @@ def _moment(text: str) -> datetime:
     try:
         return as_moment(datetime.fromisoformat(text))
     except ValueError:
-        raise ValueError(
-            f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {text!r} / "
-            f"--now must be a time such as 2026-11-26T10:15, not {text!r}"
+        raise MedcomkitError(
+            "cli.usage",
+            Bilingual(
+                f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {clip(text)!r}.",
+                f"--now must be a time such as 2026-11-26T10:15, not {clip(text)!r}.",
+            ),
         ) from None
 
 
-def _add(args: argparse.Namespace, key: bytes | None, lang: Lang) -> int:
+def _add(args: argparse.Namespace, key: bytes | None, lang: Lang, max_bytes: int) -> int:
     status = EXIT_OK
-    with Archive(args.db, key=key) as archive:
+    with Archive(args.db, key=key, max_bytes=max_bytes) as archive:
         for path in args.paths:
             try:
                 added = archive.add(path, direction=args.direction)
-            except SourceError as error:
-                print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
-                status = EXIT_USAGE
-                continue
-            except ParseError as error:
-                print(f"{path}: {error.message(lang)}", file=sys.stderr)
-                status = max(status, EXIT_INVALID)
+            except Exception as error:  # reported; the files after it are journalised all the same
+                known = unexpected(error, str(path))
+                print_error(known, lang, where=path)
+                status = max(status, exit_status(known))
                 continue
             for item in added:
                 text = ARRIVAL_LABELS[item.arrival].get(lang)
                 where = Bilingual(f"post {item.entry}", f"entry {item.entry}").get(lang)
-                print(f"{path}: {item.kind.value} {item.message_id or '-'} → {where}: {text}")
-                if item.arrival is Arrival.ERROR:
+                line = f"{path}: {item.kind.value} {clip(item.message_id or '-')} → {where}: {text}"
+                if item.arrival in _WARN:
+                    warning = Bilingual("advarsel", "warning").get(lang)
+                    print(
+                        f"medcomkit: archive.{item.arrival.value}: {path}: {warning}: {text}", file=sys.stderr
+                    )
                     status = max(status, EXIT_INVALID)
+                print(line)
     return status
 
 
@@ -121,7 +134,10 @@ def _show(archive: Archive, args: argparse.Namespace, now: datetime | None, lang
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(KIND_LABELS[entry.kind].get(lang))
-        fields = describe(entry, status, archive.message(entry.id), lang)
+        try:
+            fields = describe(entry, status, archive.message(entry.id), lang)
+        except Exception:  # a stored message whose values have the wrong types: show the index
+            fields = describe(entry, status, None, lang)
         width = max(len(label) for label, _ in fields)
         for label, value in fields:
             print(f"  {label + ':':<{width + 1}} {value}")

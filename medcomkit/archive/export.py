@@ -14,7 +14,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .._errors import MedcomkitError
 from .._lang import Bilingual
+from ..files import FileBatch, safe_name
 from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
 from ..oioxml._xml import COPENHAGEN
 from ..pdf import PdfDocument
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["export_entry"]
 
-_UNSAFE = re.compile(r"[^\w.\- ()]+")
+_PLAIN_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,18 +44,18 @@ def _extension(data: bytes) -> str:
     return "json" if data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")) else "xml"
 
 
-def _safe(name: str, fallback: str) -> str:
-    cleaned = _UNSAFE.sub("_", mask_cpr(name)).strip(" ._")
-    return cleaned[:80] or fallback
-
-
 def _attachment_name(attachment: Attachment, index: int, taken: set[str]) -> str:
     from ..fhir.vocabulary import oioxml_file_type_for
 
-    extension = (attachment.file_type or oioxml_file_type_for(attachment.media_type) or "bin").lower()
-    stem = _safe(attachment.title or attachment.identifier or "", f"bilag-{index}")
-    if stem.lower().endswith(f".{extension}"):
-        stem = stem[: -len(extension) - 1]
+    # Title and extension code both come from the message. The extension is used only when it is
+    # a plain code ('pdf'); anything else ('pdf/../../x') gives '.bin'. The title goes through the
+    # one sanitising helper.
+    code = (attachment.file_type or oioxml_file_type_for(attachment.media_type) or "bin").lower()
+    extension = code if _PLAIN_EXTENSION.fullmatch(code) else "bin"
+    title = attachment.title or attachment.identifier or ""
+    if title.lower().endswith(f".{code}"):
+        title = title[: -len(code) - 1]
+    stem = safe_name(mask_cpr(title), fallback=f"bilag-{index}")
     name, counter = f"{stem}.{extension}", 1
     while name.lower() in taken:
         counter += 1
@@ -67,7 +69,7 @@ def export_entry(
 ) -> list[Path]:
     """Write the journal copy of entry ``entry_id`` into ``directory`` (new or empty); return the files."""
     entry = archive.entry(entry_id)
-    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+    if directory.exists() and (not directory.is_dir() or _has_files(directory)):
         raise ArchiveError(
             "archive.export-not-empty",
             Bilingual(
@@ -77,15 +79,34 @@ def export_entry(
                 "new or empty folder.",
             ),
         )
-    directory.mkdir(parents=True, exist_ok=True)
+    # Written as a unit: if any file fails (a full disk), the files already written are removed,
+    # so a retry finds the folder as the first attempt did.
+    try:
+        with FileBatch(directory) as batch:
+            return _export(archive, entry, directory, batch, now, readable=True)
+    except (OSError, MedcomkitError):
+        raise
+    except Exception:
+        # The stored bytes read into a model holding values of the wrong type (a malformed message
+        # that was journalised as it came). The copy is then made from the journal's index alone:
+        # every stored byte is still in it, only the page shows less.
+        with FileBatch(directory) as batch:
+            return _export(archive, entry, directory, batch, now, readable=False)
+
+
+def _has_files(directory: Path) -> bool:
+    return any(directory.iterdir())
+
+
+def _export(
+    archive: Archive, entry: Entry, directory: Path, batch: FileBatch, now: datetime | None, *, readable: bool
+) -> list[Path]:
+    entry_id = entry.id
     status = archive.status(entry_id, now=now)
     files: list[_File] = []
 
     def write(name: str, data: bytes, label: str) -> None:
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        files.append(_File(path, label))
+        files.append(_File(batch.write(name, data), label))
 
     data = archive.data(entry_id)
     write(f"meddelelse-{entry.kind.value}.{_extension(data)}", data, "Meddelelsen som sendt/modtaget")
@@ -97,10 +118,11 @@ def export_entry(
             partner_data,
             f"Tilknyttet {KIND_LABELS[partner.kind].da} (post {partner.id})",
         )
-    message = archive.message(entry_id)
+    message = archive.message(entry_id) if readable else None
     attachments: list[tuple[Attachment, str]] = []
     taken: set[str] = set()
-    for attachment in _attachments([message, *(archive.message(p.id) for p in linked)]):
+    linked_messages = [archive.message(p.id) for p in linked] if readable else []
+    for attachment in _attachments([message, *linked_messages]):
         assert attachment.data is not None
         name = f"bilag/{_attachment_name(attachment, len(attachments) + 1, taken)}"
         write(name, attachment.data, f"Bilag: {attachment.title or name}")
@@ -122,9 +144,10 @@ def export_entry(
     answered = archive.answered(entry_id)
     page = _Page(entry, status, message, attachments, receipts, answers, answered, files)
     write("journalkopi.pdf", page.pdf(), "Journalkopien som PDF")
-    html_path = directory / "journalkopi.html"
-    files.append(_File(html_path, "Journalkopien som HTML (denne side)"))
-    html_path.write_text(page.html(), encoding="utf-8")
+    html_label = "Journalkopien som HTML (denne side)"
+    # The page lists itself among the files, so its entry is there before the page is rendered.
+    files.append(_File(directory / "journalkopi.html", html_label))
+    batch.write("journalkopi.html", page.html().encode("utf-8"))
     return [f.path for f in files]
 
 

@@ -56,8 +56,9 @@ class Entry:
 
     ``patient`` is for display and has the CPR masked; the full number is only in the stored
     bytes. ``arrival`` is ``new``, ``resubmission`` (the message id was seen before with another
-    envelope; ``resubmission_of`` is the first entry with it) or ``error`` (an envelope id reused
-    for another message).
+    envelope; ``resubmission_of`` is the first entry with it), ``error`` (an envelope id reused
+    for another message) or ``conflict`` (the same envelope id, message id and sender as an earlier
+    entry, named in ``resubmission_of``, but other bytes: both are kept).
     """
 
     id: int
@@ -237,8 +238,9 @@ class Archive:
     def add(self, source: Source, *, direction: Direction | str) -> list[Added]:
         """Journalise a message file or bytes as sent or received; one result per letter.
 
-        A message already in the journal (same envelope id and message id from the same sender)
-        is reported as a duplicate and stored once. Raises :class:`~medcomkit.ParseError` when the
+        A message already in the journal byte for byte is reported as a duplicate and stored once;
+        one with the same envelope id, message id and sender but other bytes is stored as its own
+        entry with the arrival ``conflict``. Raises :class:`~medcomkit.ParseError` when the
         bytes are no message medcomkit recognises, and :class:`ArchiveError` when the journal
         cannot be written; in both cases nothing is stored.
         """
@@ -284,6 +286,9 @@ class Archive:
         duplicate = next(
             (r[0] for r in seen if (r[1], r[2]) == (record.envelope_id, record.message_id)), None
         )
+        if arrival is Arrival.DUPLICATE:
+            # Same ids, but not the same bytes (those were found above): never drop it as a duplicate.
+            return Arrival.CONFLICT, None, duplicate
         first = next((r[0] for r in seen if r[2] == record.message_id), None)
         return arrival, duplicate, first if arrival is Arrival.RESUBMISSION else None
 
@@ -416,7 +421,7 @@ class Archive:
             return None
         try:
             return parse_all(self.data(entry_id), max_bytes=max(self.max_bytes, entry.size))[entry.part]
-        except (MedcomkitError, IndexError):
+        except Exception:  # stored bytes that cannot be read again are shown without the model
             return None
 
     # --- receipts and state -----------------------------------------------------------------------

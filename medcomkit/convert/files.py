@@ -1,106 +1,138 @@
-"""Converting message files: pairing an XDIS91 with its XBIN01, and naming what comes out."""
+"""Converting message files: pairing an XDIS91 with its XBIN01, and naming and writing what comes out.
+
+A value from a message names an output file only through :func:`~.outcome.output_name` (the one
+sanitising helper, :func:`medcomkit.files.safe_name`), and :func:`write_converted` writes a run's files inside
+the chosen folder, atomically and as a unit.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
-from .._errors import BuildError
+from .._errors import BuildError, MedcomkitError
+from .._exit import unexpected
 from .._lang import Bilingual
+from ..files import FileBatch
 from ..model import AttachmentMessage, CareMessage
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .changes import Conversion
+from .outcome import ConvertedFile, output_name
 from .pairing import pair_attachments
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
 
-__all__ = ["ConvertedFile", "convert_files"]
+__all__ = ["ConvertedFile", "convert_files", "output_name", "write_converted"]
 
-
-@dataclass(frozen=True, slots=True)
-class ConvertedFile:
-    name: str
-    data: bytes
+_T = TypeVar("_T")
 
 
 def convert_files(
     paths: Sequence[Path],
     *,
-    to: Literal["fhir", "oioxml", "edifact"],
+    to: Literal["fhir", "oioxml"],
     fhir_format: Literal["json", "xml"] = "json",
     sor: SorLookup | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
+    on_error: Callable[[Path, MedcomkitError], None] | None = None,
 ) -> tuple[list[ConvertedFile], list[Conversion[Any]]]:
-    """Convert message files to the other generation. To FHIR, each XDIS91 is paired with the
-    XBIN01 among ``paths`` that holds its attachments; to OIOXML, each CareCommunication gives an
-    XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions.
+    """Convert message files to the other generation, without the service's validation and
+    receipts (see :func:`~.service.convert_like_service` for those). To FHIR, each XDIS91 is paired
+    with the XBIN01 among ``paths`` that holds its attachments; to OIOXML, each CareCommunication
+    gives an XDIS91 and, with attachments, an XBIN01. Returns the files to write and the conversions.
 
-    An EDIFACT message to OIOXML, or an OIOXML message to EDIFACT, is written in the other syntax
-    as it is (see :mod:`.twins`); a CareCommunication to EDIFACT goes via XDIS91 (+ XBIN01), and
-    EDIFACT DIS91 (+ BIN01) to FHIR as XDIS91 does."""
+    Without ``on_error`` the first input that cannot be converted raises its error; with it, each
+    failure is handed to ``on_error`` and the other inputs are still converted (a batch)."""
     from ..fhir.carecommunication import build_carecommunication
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
     from ..parsing import parse_all
 
-    messages = [(path, message) for path in paths for message in parse_all(path)]
+    def attempt(path: Path, work: Callable[[], _T]) -> _T | None:
+        if on_error is None:
+            return work()
+        try:
+            return work()
+        except Exception as error:  # a batch goes on: every failure is reported, none stops the rest
+            on_error(path, unexpected(error, str(path)))
+            return None
+
+    messages = [
+        (path, message)
+        for path in paths
+        for message in attempt(path, lambda: parse_all(path, max_bytes=max_bytes)) or []  # noqa: B023
+    ]
     outputs: list[ConvertedFile] = []
     conversions: list[Conversion[Any]] = []
-    if to != "fhir":
-        from .twins import twin_file
-
-        rest = []
-        for path, message in messages:
-            fhir = isinstance(message, CareMessage) and message.thread_id is not None
-            if not fhir and _edifact(path) == (to == "oioxml"):
-                outputs.append(ConvertedFile(*twin_file(message, to)))
-            else:
-                rest.append((path, message))  # a CareCommunication is converted below
-        messages = rest
     if to == "fhir":
         binaries = [(p, m) for p, m in messages if isinstance(m, AttachmentMessage)]
-        letters: list[CareMessage] = []
+        letters: list[tuple[Path, CareMessage]] = []
         for path, message in messages:
             if isinstance(message, AttachmentMessage):
                 continue
             if not isinstance(message, CareMessage) or message.thread_id is not None:
-                raise _unsupported(path, "XDIS91")
-            letters.append(message)
-        pairing = pair_attachments(letters, [b for _, b in binaries])
-        if pairing.unclaimed:  # never dropped in silence: the service passes them on (convert.service)
-            raise _unreferenced([binaries[i][0] for i in pairing.unclaimed])
-        for message, index in zip(letters, pairing.binary_of, strict=True):
-            binary = binaries[index][1] if index is not None else None
-            conversion = xdis91_to_carecommunication(message, binary, sor=sor)
+                attempt(path, lambda: _raise(_unsupported(path, "XDIS91")))  # noqa: B023 - called at once
+                continue
+            letters.append((path, message))
+        pairing = pair_attachments([m for _, m in letters], [b for _, b in binaries])
+        for index in pairing.unclaimed:  # never dropped in silence
+            path = binaries[index][0]
+            attempt(path, lambda: _raise(_unreferenced([path])))  # noqa: B023 - called at once
+
+        def to_fhir(letter: CareMessage, binary: AttachmentMessage | None) -> tuple[ConvertedFile, Any]:
+            conversion = xdis91_to_carecommunication(letter, binary, sor=sor)
             data = build_carecommunication(conversion.result, format=fhir_format, check=False)
-            outputs.append(ConvertedFile(f"{message.message_id}.carecommunication.{fhir_format}", data))
-            conversions.append(conversion)
+            return ConvertedFile(
+                output_name(letter.message_id, f".carecommunication.{fhir_format}"), data
+            ), conversion
+
+        for (path, letter), chosen in zip(letters, pairing.binary_of, strict=True):
+            binary = binaries[chosen][1] if chosen is not None else None
+            done = attempt(path, lambda: to_fhir(letter, binary))  # noqa: B023 - called at once
+            if done is not None:
+                outputs.append(done[0])
+                conversions.append(done[1])
         return outputs, conversions
-    for path, message in messages:
+
+    def to_oioxml(path: Path, message: object) -> tuple[list[ConvertedFile], Conversion[Any]]:
         if not isinstance(message, CareMessage) or message.thread_id is None:
             raise _unsupported(path, "CareCommunication")
-        to_oioxml = carecommunication_to_xdis91(message)
-        letter, attachments = to_oioxml.result
-        if to == "edifact":
-            from .twins import twin_file
-
-            outputs.append(ConvertedFile(*twin_file(letter, "edifact")))
-            if attachments is not None:
-                outputs.append(ConvertedFile(*twin_file(attachments, "edifact")))
-            conversions.append(to_oioxml)
-            continue
-        outputs.append(ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter)))
+        conversion = carecommunication_to_xdis91(message)
+        letter, attachments = conversion.result
+        files = [ConvertedFile(output_name(letter.message_id, ".xdis91.xml"), build_xdis91(letter))]
         if attachments is not None:
-            outputs.append(ConvertedFile(f"{attachments.message_id}.xbin01.xml", build_xbin01(attachments)))
-        conversions.append(to_oioxml)
+            name = output_name(attachments.message_id, ".xbin01.xml")
+            files.append(ConvertedFile(name, build_xbin01(attachments)))
+        return files, conversion
+
+    for path, message in messages:
+        converted = attempt(path, lambda: to_oioxml(path, message))  # noqa: B023 - called at once
+        if converted is not None:
+            outputs.extend(converted[0])
+            conversions.append(converted[1])
     return outputs, conversions
 
 
-def _edifact(path: Path) -> bool:
-    from ..sniff import is_edifact
+def write_converted(outputs: Sequence[ConvertedFile], folder: Path) -> list[Path]:
+    """Write converted files into ``folder``, atomically and as a unit: if one cannot be written,
+    none of this run's new files is left. Files of an earlier run with the same name are replaced;
+    two outputs of this run with the same name get ``-2``, ``-3`` … rather than overwrite each other."""
+    taken: set[str] = set()
+    with FileBatch(folder, overwrite=True) as batch:
+        for output in outputs:
+            name, number = output.name, 1
+            while name.lower() in taken:
+                number += 1
+                stem, dot, rest = output.name.partition(".")
+                name = f"{stem}-{number}{dot}{rest}"
+            taken.add(name.lower())
+            batch.write(name, output.data)
+    return batch.written_or_replaced
 
-    with path.open("rb") as handle:
-        return is_edifact(handle.read(64))
+
+def _raise(error: MedcomkitError) -> None:
+    raise error
 
 
 def _unsupported(path: Path, wanted: str) -> BuildError:

@@ -8,11 +8,18 @@ from typing import Any
 
 from .._errors import MedcomkitError
 from .._lang import Bilingual
+from ..files import safe_name
 from ..model import AttachmentMessage, CareMessage, ReceiptKind, RefuseReason
 from ..report import Issue, Report, Severity
 from .changes import Conversion
 
-__all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceInput", "ServiceRun"]
+__all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceInput", "ServiceRun", "output_name"]
+
+
+def output_name(message_id: str | None, suffix: str) -> str:
+    """The file name of an output named after ``message_id`` (a value from a message: it names the
+    file only through the one sanitising helper), ending in ``suffix`` (ours, e.g. ``.xdis91.xml``)."""
+    return safe_name(message_id or "", fallback="meddelelse", suffix=suffix)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +105,9 @@ def refuse_oioxml(item: ServiceInput, reason: Bilingual) -> Refusal:
                 reason=RefuseReason.SYNTAX_ERROR,
                 text=reason.en[:1000],
             )
-            receipt = ConvertedFile(f"{xctl.message_id}.xctl01.xml", build_xctl(xctl, check=False))
+            receipt = ConvertedFile(
+                output_name(xctl.message_id, ".xctl01.xml"), build_xctl(xctl, check=False)
+            )
         except MedcomkitError:
             receipt = None  # too broken to answer (e.g. no sender): the report says why
     return Refusal(item.source, reason, item.report, receipt)
@@ -112,7 +121,9 @@ def refuse_fhir(item: ServiceInput, reason: Bilingual) -> Refusal:
     try:
         ack, data = acknowledge(item.data)
         if ack.kind is not ReceiptKind.POSITIVE:
-            receipt = ConvertedFile(f"{ack.message_id}.acknowledgement.{_fhir_format(item.data)}", data)
+            receipt = ConvertedFile(
+                output_name(ack.message_id, f".acknowledgement.{_fhir_format(item.data)}"), data
+            )
     except MedcomkitError:
         receipt = None  # too broken to answer: the report says why
     return Refusal(item.source, reason, item.report, receipt)

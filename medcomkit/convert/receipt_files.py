@@ -11,7 +11,17 @@ from .._errors import MedcomkitError
 from .._lang import Bilingual
 from ..model import Receipt, ReceiptKind
 from .changes import Correlation
-from .outcome import ConvertedFile, Notice, Refusal, ServiceInput, ServiceRun, cannot, errors_of, invalid
+from .outcome import (
+    ConvertedFile,
+    Notice,
+    Refusal,
+    ServiceInput,
+    ServiceRun,
+    cannot,
+    errors_of,
+    invalid,
+    output_name,
+)
 from .receipts import acknowledgement_to_xctl, xctl_to_acknowledgement
 from .state import ConversionState
 
@@ -53,7 +63,9 @@ def convert_xctl(
         run.notices.append(Notice(item.source, _waiting(error.text)))
         return
     state.forget_receipts(letters)
-    run.outputs.append(ConvertedFile(f"{conversion.result.message_id}.acknowledgement.{fhir_format}", data))
+    run.outputs.append(
+        ConvertedFile(output_name(conversion.result.message_id, f".acknowledgement.{fhir_format}"), data)
+    )
     run.conversions.append(conversion)
 
 
@@ -95,7 +107,8 @@ def convert_acknowledgement(item: ServiceInput, run: ServiceRun, state: Conversi
     try:
         conversion = acknowledgement_to_xctl(acknowledgement, correlation)
         files = [
-            ConvertedFile(f"{r.message_id}.{_xctl_name(r)}.xml", build_xctl(r)) for r in conversion.result
+            ConvertedFile(output_name(r.message_id, f".{_xctl_name(r)}.xml"), build_xctl(r))
+            for r in conversion.result
         ]
     except MedcomkitError as error:
         run.refused.append(Refusal(item.source, error.text, item.report))

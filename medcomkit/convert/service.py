@@ -38,6 +38,7 @@ from .outcome import (
     cannot,
     errors_of,
     invalid,
+    output_name,
     refuse_fhir,
     refuse_oioxml,
 )
@@ -209,7 +210,7 @@ def _letter_to_fhir(
     if unexpected:
         run.refused.append(refuse_oioxml(item, _not_convertible(item, unexpected, "CareCommunication")))
         return
-    name = f"{conversion.result.message_id}.carecommunication.{fhir_format}"
+    name = output_name(conversion.result.message_id, f".carecommunication.{fhir_format}")
     run.outputs.append(ConvertedFile(name, data))
     run.conversions.append(conversion)
     flagged = errors_of(output)
@@ -292,7 +293,7 @@ def _pass_on(binary: ServiceInput, run: ServiceRun, state: ConversionState | Non
             (found for a in message.attachments if (found := state.awaited(object_key(a.identifier)))),
             None,
         )
-    name = f"{message.message_id}.xbin01.xml"
+    name = output_name(message.message_id, ".xbin01.xml")
     run.outputs.append(ConvertedFile(name, binary.data))
     if late is not None:
         letter_id, converted = late
@@ -355,9 +356,15 @@ def _carecommunication_to_oioxml(
     try:
         conversion = carecommunication_to_xdis91(message)
         letter, binary = conversion.result
-        files = [ConvertedFile(f"{letter.message_id}.xdis91.xml", build_xdis91(letter, check=False))]
+        files = [
+            ConvertedFile(output_name(letter.message_id, ".xdis91.xml"), build_xdis91(letter, check=False))
+        ]
         if binary is not None:
-            files.append(ConvertedFile(f"{binary.message_id}.xbin01.xml", build_xbin01(binary, check=False)))
+            files.append(
+                ConvertedFile(
+                    output_name(binary.message_id, ".xbin01.xml"), build_xbin01(binary, check=False)
+                )
+            )
     except MedcomkitError as error:
         run.refused.append(refuse_fhir(item, cannot(item, error)))
         return

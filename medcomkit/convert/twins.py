@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ..model import AttachmentMessage, CareMessage, Receipt, ReceiptKind, Referral
+from .outcome import output_name
 
 __all__ = ["TwinMessage", "twin_file"]
 
@@ -35,7 +36,7 @@ def twin_file(message: TwinMessage, to: Literal["oioxml", "edifact"]) -> tuple[s
     if to == "edifact":
         from ..edifact.build import build_edifact
 
-        return f"{message.message_id}.{name}.edi", build_edifact(message)
+        return output_name(message.message_id, f".{name}.edi"), build_edifact(message)
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xctl import build_xctl
     from ..oioxml.xdis91 import build_xdis91
@@ -49,4 +50,4 @@ def twin_file(message: TwinMessage, to: Literal["oioxml", "edifact"]) -> tuple[s
         data = build_xbin01(message)
     else:
         data = build_xctl(message)
-    return f"{message.message_id}.x{name}.xml", data
+    return output_name(message.message_id, f".x{name}.xml"), data

@@ -11,14 +11,16 @@ import sys
 from pathlib import Path
 
 from .._errors import MedcomkitError
+from .._exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
 from .._lang import Lang
+from ..files import FileBatch
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .cases import Protocol
 from .inputs import find_reference, inputs_for, write_inputs
 from .run import run_selftest, write_manifest
 
 __all__ = ["REPORT_NAMES", "run"]
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 REPORT_NAMES = {"markdown": "selftest.md", "html": "selftest.html", "junit": "selftest-junit.xml"}
 
 
@@ -43,21 +45,31 @@ def run(args: argparse.Namespace) -> int:
             path = write_manifest(protocol, args.directory)
             print(path)
             return EXIT_OK
-        result = run_selftest(protocol, args.directory, reference=_reference(args), inputs=args.inputs)
+        result = run_selftest(
+            protocol,
+            args.directory,
+            reference=_reference(args),
+            inputs=args.inputs,
+            max_bytes=args.max_size or MAX_DOCUMENT_BYTES,
+        )
     except MedcomkitError as error:
-        print(f"medcomkit: {error.message(lang)}", file=sys.stderr)
+        print_error(error, lang)
         return EXIT_USAGE
     print(result.to_text(lang))
     if args.report_dir is not None:
-        args.report_dir.mkdir(parents=True, exist_ok=True)
         reports = {
             "markdown": result.to_markdown(lang),
             "html": result.to_html(lang),
             "junit": result.to_junit(lang),
         }
-        for kind, text in reports.items():
-            path = args.report_dir / REPORT_NAMES[kind]
-            path.write_text(text, encoding="utf-8")
+        try:  # the three reports are written as a unit, each atomically
+            with FileBatch(args.report_dir, overwrite=True) as batch:
+                for kind, text in reports.items():
+                    batch.write(REPORT_NAMES[kind], text.encode("utf-8"))
+        except OSError as error:
+            print_error(unexpected(error, str(args.report_dir)), lang)
+            return EXIT_USAGE
+        for path in batch.written_or_replaced:
             print(path)
     return result.exit_status(require_all=args.require_all)
 
@@ -65,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 def _write_inputs(protocol: Protocol, args: argparse.Namespace, lang: Lang) -> int:
     if protocol is Protocol.CARECOMMUNICATION_SEND:
         print(
-            "medcomkit: "
+            "medcomkit: cli.usage: "
             + _say(
                 lang,
                 "--write-inputs gælder modtageprotokollen og xdis91; til afsendelse svarer jeres system på "

@@ -12,6 +12,7 @@ import json
 import re
 import tomllib
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .._lang import Bilingual
 from ..parsing import Message, parse
 from ..report import Kind, Report
 from ..validation import validate_bytes
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .cases import PROTOCOLS, Protocol
 
 __all__ = [
@@ -36,6 +38,8 @@ __all__ = [
 ]
 
 MANIFEST_NAMES = ("selftest.toml", "selftest.json")
+# The size bound of one run (``--max-size``): set by run_selftest, read by the loaders below.
+MAX_BYTES: ContextVar[int] = ContextVar("selftest_max_bytes", default=MAX_DOCUMENT_BYTES)
 MESSAGE_SUFFIXES = (".json", ".xml", ".edi")  # .edi: EDIFACT (DIS91, BIN01, CTL01-03)
 
 
@@ -56,9 +60,10 @@ class Loaded:
 
 def load_bytes(name: str, data: bytes) -> Loaded:
     """Validate and read ``data``; a message that cannot be read keeps the reason in ``problem``."""
-    report = validate_bytes(data, path=name)
+    limit = MAX_BYTES.get()
+    report = validate_bytes(data, path=name, max_bytes=limit)
     try:
-        message: Message | None = parse(data)
+        message: Message | None = parse(data, max_bytes=limit)
     except MedcomkitError as error:
         return Loaded(name, data, report, None, error.text)
     return Loaded(name, data, report, message)
@@ -67,7 +72,8 @@ def load_bytes(name: str, data: bytes) -> Loaded:
 def load_file(directory: Path, name: str) -> Loaded:
     path = directory / name
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # one byte more than the bound: validation reports the size
+            data = handle.read(MAX_BYTES.get() + 1)
     except OSError as error:
         raise SourceError(
             "selftest.unreadable-file",

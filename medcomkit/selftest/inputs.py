@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from .._errors import SourceError
 from .._lang import Bilingual
+from ..files import FileBatch, safe_name
 from .cases import Protocol, case_ids
 from .files import case_of, message_files
 
@@ -247,10 +248,14 @@ def read_inputs(directory: Path, protocol: Protocol) -> Inputs:
 def write_inputs(inputs: Inputs | Iterable[InputFile], directory: Path) -> list[Path]:
     """Write the input files into ``directory`` (made if missing); return their paths."""
     files = inputs.files if isinstance(inputs, Inputs) else tuple(inputs)
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for item in files:
-        path = directory / item.name
-        path.write_bytes(item.data)
-        written.append(path)
-    return written
+    # Names may come from a folder of someone else's files: each is made safe and kept inside.
+    with FileBatch(directory, overwrite=True) as batch:
+        for item in files:
+            stem, dot, extension = item.name.rpartition(".")
+            name = (
+                safe_name(stem, suffix=f".{safe_name(extension, max_length=10)}")
+                if dot
+                else safe_name(item.name)
+            )
+            batch.write(name, item.data)
+    return batch.written_or_replaced

@@ -14,12 +14,15 @@ from pathlib import Path
 
 from .._errors import SourceError
 from .._lang import Bilingual, Lang
+from ..files import write_inside
 from ..model import CareMessage, Receipt
 from ..report import Issue, Kind, Severity
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from . import rules as r
 from .cases import PROTOCOLS, Case, Protocol
 from .files import (
     MANIFEST_NAMES,
+    MAX_BYTES,
     Loaded,
     Manifest,
     case_of,
@@ -373,6 +376,7 @@ def run_selftest(
     *,
     reference: str | Path | None = None,
     inputs: str | Path | None = None,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> SelftestResult:
     """Run ``protocol`` over the vendor's messages in ``directory``.
 
@@ -382,8 +386,17 @@ def run_selftest(
     (``--write-inputs``). Without either, the receive protocol uses the inputs medcomkit makes from
     its demo thread. Unreadable folders and manifests raise :class:`~medcomkit.SourceError`.
     """
-    chosen = Protocol(protocol)
-    folder = _Folder.read(Path(directory), chosen)
+    token = MAX_BYTES.set(max_bytes)  # each message file is read and validated within this bound
+    try:
+        return _run(Protocol(protocol), Path(directory), reference, inputs)
+    finally:
+        MAX_BYTES.reset(token)
+
+
+def _run(
+    chosen: Protocol, directory: Path, reference: str | Path | None, inputs: str | Path | None
+) -> SelftestResult:
+    folder = _Folder.read(directory, chosen)
     examples = find_reference(Path(reference), search=False) if reference is not None else None
     cases = PROTOCOLS[chosen]
     described: Bilingual | None = None
@@ -436,6 +449,9 @@ def write_manifest(protocol: Protocol | str, directory: str | Path) -> Path:
             messages[case.id] = [f.name for f in mine]
         if theirs:
             answers[case.id] = [f.name for f in theirs]
-    path = folder_path / MANIFEST_NAMES[0]
-    path.write_text(manifest_template(chosen, messages, answers), encoding="utf-8")
-    return path
+    return write_inside(
+        folder_path,
+        MANIFEST_NAMES[0],
+        manifest_template(chosen, messages, answers).encode("utf-8"),
+        overwrite=True,
+    )

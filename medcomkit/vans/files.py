@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..files import resolve_inside, safe_name, write_inside
 from ..source import read_source
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .envelope import unwrap, wrap
-from .mailbox import write_atomic
 from .payload import describe_payload
 
 __all__ = ["unwrap_file", "wrap_file"]
@@ -23,7 +23,8 @@ def _stem(path: Path) -> str:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return name.removesuffix(".vans") or "message"
+    # A received file's name may come from the sender (a mailbox names files after envelope ids).
+    return safe_name(name.removesuffix(".vans"), fallback="message")
 
 
 def wrap_file(source: str | os.PathLike[str], directory: str | os.PathLike[str], **options: Any) -> Path:
@@ -50,7 +51,6 @@ def unwrap_file(
 
 def _write(directory: Path, name: str, data: bytes, source: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    target = directory / name
-    if target.exists() and target.resolve() == source.resolve():  # never write over the input
-        target = directory / f"{Path(name).stem}.payload{Path(name).suffix}"
-    return write_atomic(target, data, overwrite=True)
+    if resolve_inside(directory, name) == source.resolve():  # never write over the input
+        name = f"{Path(name).stem}.payload{Path(name).suffix}"
+    return write_inside(directory, name, data, overwrite=True)

@@ -14,9 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
-import secrets
-import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,15 @@ from typing import Final, Literal, get_args
 
 from .._errors import BuildError, SourceError
 from .._lang import Bilingual
+from ..files import (
+    NO_LINKS,
+    resolve_inside,
+    safe_name,
+    sync_directory,
+    temporary_parts,
+    this_host,
+    write_atomic,
+)
 from ..source import read_source
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .envelope import read_envelope, unwrap
@@ -35,75 +41,10 @@ Box = Literal["out", "in", "archive"]
 BOXES: Final[tuple[Box, ...]] = get_args(Box)
 STALE_AFTER: Final = 3600.0  # seconds after which any temporary file is a leftover, whoever wrote it
 
-_HOST: Final = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
-_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<host>[A-Za-z0-9-]+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.tmp")
-# Errors from os.link on file systems without hard links (FAT, some network shares).
-_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENOSYS, errno.EINVAL}
-
 
 def is_message_name(name: str) -> bool:
     """Whether a file name is a message a reader should take (not a temporary or hidden file)."""
     return not name.startswith(".") and name.lower().endswith(".xml")
-
-
-def _temporary_name(final: str) -> str:
-    # Shortened, so a long final name still leaves room within the usual 255-byte limit.
-    return f".{final[:100]}.{_HOST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-
-
-def write_atomic(path: Path, data: bytes, *, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` so that no reader ever sees part of it.
-
-    The bytes go to a temporary file in the same folder, are flushed with ``fsync``, and the file
-    is then linked (or renamed) to ``path``, which is atomic on one file system. Without
-    ``overwrite`` an existing ``path`` raises ``FileExistsError`` and is left as it was.
-    """
-    directory = path.parent
-    temporary = directory / _temporary_name(path.name)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        _publish(temporary, path, overwrite=overwrite)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-        raise
-    _sync_directory(directory)
-    return path
-
-
-def _publish(temporary: Path, path: Path, *, overwrite: bool) -> None:
-    if overwrite:
-        os.replace(temporary, path)
-        return
-    try:
-        os.link(temporary, path)  # fails if path exists: never replaces a message
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if error.errno not in _NO_LINKS:
-            raise
-        if path.exists():
-            raise FileExistsError(errno.EEXIST, "File exists", str(path)) from None
-        os.rename(temporary, path)
-        return
-    temporary.unlink()
-
-
-def _sync_directory(directory: Path) -> None:
-    """Make a new name in ``directory`` durable (POSIX; Windows has no directory handles for this)."""
-    if os.name == "nt":
-        return
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass  # some file systems cannot sync a directory; the file itself is synced
-    finally:
-        os.close(descriptor)
 
 
 def _writer_gone(pid: int) -> bool:
@@ -175,7 +116,9 @@ class Mailbox:
 
     def _put(self, box: Box, envelope: bytes, name: str | None, check: bool) -> Path:
         if check or name is None:
-            name = name or f"{read_envelope(envelope, max_bytes=max(len(envelope), 1)).envelope_id}.xml"
+            envelope_id = read_envelope(envelope, max_bytes=max(len(envelope), 1)).envelope_id
+            # The id comes from the envelope, so it is made a safe file name, never used as it is.
+            name = name or safe_name(envelope_id, fallback="kuvert", suffix=".xml")
         if not is_message_name(name) or Path(name).name != name or "\\" in name:
             raise BuildError(
                 "vans.mailbox-name",
@@ -188,7 +131,8 @@ class Mailbox:
             )
         path = self.folder(box) / name
         try:
-            return write_atomic(path, envelope)
+            write_atomic(resolve_inside(self.folder(box), name), envelope)
+            return path
         except FileExistsError:
             raise SourceError(
                 "vans.mailbox-exists",
@@ -245,8 +189,8 @@ class Mailbox:
             except FileExistsError:
                 number += 1
                 continue
-            _sync_directory(archive)
-            _sync_directory(source.parent)
+            sync_directory(archive)
+            sync_directory(source.parent)
             return target
 
     def clean(self, *, stale_after: float = STALE_AFTER) -> tuple[Path, ...]:
@@ -256,14 +200,14 @@ class Mailbox:
         for box in BOXES:
             with os.scandir(self.folder(box)) as entries:
                 for entry in entries:
-                    match = _TEMPORARY.fullmatch(entry.name)
-                    if match is None:
+                    writer = temporary_parts(entry.name)
+                    if writer is None:
                         continue
                     try:
                         old = now - entry.stat().st_mtime > stale_after
                     except FileNotFoundError:
                         continue
-                    gone = match["host"] == _HOST and _writer_gone(int(match["pid"]))
+                    gone = writer[0] == this_host() and _writer_gone(writer[1])
                     if gone or old:
                         with contextlib.suppress(FileNotFoundError):
                             os.unlink(entry.path)
@@ -277,7 +221,7 @@ def _move_no_clobber(source: Path, target: Path) -> None:
     except FileExistsError:
         raise
     except OSError as error:
-        if error.errno not in _NO_LINKS:
+        if error.errno not in NO_LINKS:
             raise
         if target.exists():
             raise FileExistsError(errno.EEXIST, "File exists", str(target)) from None

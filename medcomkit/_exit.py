@@ -1,0 +1,80 @@
+"""What every command's exit status means, and how every command prints an error.
+
+=====  ==========================================================================================
+ 0     every input was handled and none has an error
+ 1     an input has an error: invalid, not a message medcomkit knows, too large, a journal
+       conflict, an output refused because its name would leave the folder
+ 2     the command could not run as asked: usage error, a missing or unreadable path, a folder
+       given where a file belongs, a journal that cannot be opened, an output that cannot be written
+=====  ==========================================================================================
+
+A batch command handles every input, prints each failure and returns the highest status at the
+end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
+values clipped (:func:`medcomkit.files.clip`), never as a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Final
+
+from ._errors import MedcomkitError, SourceError
+from ._lang import Bilingual, Lang
+from .files import MAX_QUOTED, clip
+
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
+
+EXIT_OK: Final = 0
+EXIT_INVALID: Final = 1
+EXIT_USAGE: Final = 2
+
+_MAX_MESSAGE: Final = 1000  # characters; a message that quotes a value is cut before the terminal is flooded
+# Problems with the input itself, not with how the command was called, whatever exception carries them.
+_INPUT_PROBLEMS: Final = frozenset({"xml.too-large"})
+_LONG_WORD: Final = re.compile(rf"\S{{{MAX_QUOTED + 1},}}")
+
+
+def exit_status(error: BaseException) -> int:
+    """The exit status for ``error``: 2 when the command could not run as asked, else 1."""
+    if isinstance(error, MedcomkitError) and error.code in _INPUT_PROBLEMS:
+        return EXIT_INVALID
+    if isinstance(error, MedcomkitError) and error.code == "cli.usage":
+        return EXIT_USAGE
+    # SourceError and the journal's ArchiveError are OSErrors too; LookupError: an id not there.
+    if isinstance(error, OSError | LookupError):
+        return EXIT_USAGE
+    return EXIT_INVALID
+
+
+def unexpected(error: BaseException, where: str | None = None) -> MedcomkitError:
+    """An error medcomkit did not foresee, as a :class:`MedcomkitError` with a rule id, so a batch
+    can report it and go on with the next input instead of ending in a traceback."""
+    if isinstance(error, MedcomkitError):
+        return error
+    if isinstance(error, OSError):
+        reason = clip(error.strerror or error, 200)
+        name = clip(error.filename if error.filename is not None else where or "", 200)
+        return SourceError(
+            "file.os-error",
+            Bilingual(
+                f"{name}: styresystemet svarede: {reason}.", f"{name}: the operating system said: {reason}."
+            ),
+        )
+    detail = clip(f"{type(error).__name__}: {error}", 200)
+    return MedcomkitError(
+        "internal.unexpected",
+        Bilingual(
+            f"{where + ': ' if where else ''}medcomkit kunne ikke behandle inputtet ({detail}). De øvrige "
+            "input behandles; meld gerne fejlen med filen.",
+            f"{where + ': ' if where else ''}medcomkit could not handle the input ({detail}). The other "
+            "inputs are handled; please report this with the file.",
+        ),
+    )
+
+
+def print_error(error: MedcomkitError, lang: Lang, *, where: object = None) -> None:
+    """Print ``error`` to standard error with its rule id, in ``lang``, clipped."""
+    text = clip(_LONG_WORD.sub(lambda match: clip(match.group()), error.message(lang)), _MAX_MESSAGE)
+    place = f"{clip(where)}: " if where is not None else ""
+    print(f"medcomkit: {error.code}: {place}{text}", file=sys.stderr)

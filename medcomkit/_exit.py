@@ -32,7 +32,9 @@ EXIT_USAGE: Final = 2
 _MAX_MESSAGE: Final = 1000  # characters; a message that quotes a value is cut before the terminal is flooded
 # Problems with the input itself, not with how the command was called, whatever exception carries them.
 _INPUT_PROBLEMS: Final = frozenset({"xml.too-large"})
-_LONG_WORD: Final = re.compile(rf"\S{{{MAX_QUOTED + 1},}}")
+# A run of characters no message of ours would quote: twice what a quoted value may be (a quoted
+# value may carry its quotes and a few marks beside its MAX_QUOTED characters).
+_LONG_WORD: Final = re.compile(rf"[^\s…]{{{2 * MAX_QUOTED + 1},}}")
 
 
 def exit_status(error: BaseException) -> int:

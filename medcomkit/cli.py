@@ -135,7 +135,7 @@ def _parser() -> argparse.ArgumentParser:
         "REF01, BIN01 and CTL to OIOXML and back (--to oioxml, --to edifact), and DIS91 (+ BIN01) to FHIR "
         "and back as XDIS91 is. An invalid message is refused (exit 1, its validation report, nothing "
         "written; --receipt-out writes the negative receipt the service would send). The ids of every "
-        "conversion are kept in a SQLite state file (--state, default OUT/.medcomkit-convert.sqlite), so "
+        "conversion are kept in a SQLite state file (--state, default OUT/medcomkit-convert.sqlite), so "
         "the receipts answering a converted message can be converted later with the same --state.",
     )
     convert.add_argument(
@@ -161,7 +161,7 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         metavar="FILE",
         help="SQLite file keeping the id correlation of every conversion, for converting receipts later "
-        "(default: .medcomkit-convert.sqlite in the --out folder)",
+        "(default: medcomkit-convert.sqlite in the --out folder)",
     )
     convert.add_argument(
         "--receipt-out",
@@ -353,6 +353,7 @@ def _convert(args: argparse.Namespace) -> int:
             known = unexpected(error, name)
             print_error(known, lang)
             status = max(status, exit_status(known))
+    made_out = not args.out.exists()  # a failed run leaves no folder it made (see below)
     try:
         if args.state is None:
             args.out.mkdir(parents=True, exist_ok=True)
@@ -367,7 +368,7 @@ def _convert(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     finally:
         state.close()
-    if not run.outputs and not run.refused and status == EXIT_OK:
+    if not (run.outputs or run.refused or run.notices) and status == EXIT_OK:
         text = Bilingual(
             "intet at konvertere: inputtet rummer ingen meddelelse, der konverteres denne vej; der er ikke "
             "skrevet nogen filer.",
@@ -381,6 +382,8 @@ def _convert(args: argparse.Namespace) -> int:
         if args.receipt_out is not None and receipts:
             written += write_converted(receipts, args.receipt_out)
     except Exception as error:  # a full disk, a folder that cannot be made: nothing of this run is left
+        if made_out and args.state is None:  # nor the state of conversions that were not written
+            _remove_new_state(state.path)
         known = unexpected(error, str(args.out))
         print_error(known, lang)
         return max(EXIT_USAGE if isinstance(error, OSError) else EXIT_INVALID, status)
@@ -399,6 +402,14 @@ def _convert(args: argparse.Namespace) -> int:
         if refusal.report is not None:
             print(refusal.report.to_text(lang, mask=mask), file=sys.stderr)
     return max(status, EXIT_INVALID if run.refused else EXIT_OK)
+
+
+def _remove_new_state(path: Path) -> None:
+    """Remove a state file this run created, and its folder when nothing else is in it."""
+    for leftover in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal")):
+        leftover.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # not empty: something else is there, so it stays
+        path.parent.rmdir()
 
 
 def _vans(args: argparse.Namespace) -> int:

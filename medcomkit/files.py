@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import Final
 
 from ._errors import UnsafePathError
-from ._lang import Bilingual
+from ._lang import MAX_QUOTED, Bilingual, shorten
 
 __all__ = [
     "MAX_NAME_LENGTH",
@@ -49,7 +49,6 @@ __all__ = [
 ]
 
 MAX_NAME_LENGTH: Final = 80  # characters taken from a value; our own suffixes come on top
-MAX_QUOTED: Final = 200  # characters of a value an error message quotes
 
 # Letters and digits (Danish letters included, since titles are Danish), and a few harmless marks.
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9æøåÆØÅ._()+\- ]+")
@@ -66,10 +65,7 @@ NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.ENO
 
 def clip(value: object, limit: int = MAX_QUOTED) -> str:
     """``value`` as text of at most about ``limit`` characters, saying how much was left out."""
-    text = str(value)
-    if len(text) <= limit:
-        return text
-    return f"{text[:limit]}… (+{len(text) - limit})"
+    return shorten(str(value), limit)
 
 
 def _digest(value: str) -> str:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import messages_in
 
 from medcomkit.cli import main
 from medcomkit.demo import write_demo_carecommunication, write_demo_km
@@ -140,17 +141,21 @@ def test_convert_given_only_an_xbin01_says_so(
     tmp_path: Path, demo: dict[str, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "out"
+    # As MedCom's service does, a standalone XBIN01 is passed on unconverted, and the user is told.
     status, _stdout, err = run(
         ["convert", str(demo["km-xbin01.xml"]), "--to", "fhir", "--out", str(out)], capsys
     )
-    assert status == 1
-    assert rule_ids(err) == {"convert.nothing"}
+    assert status == 0
+    assert rule_ids(err) == {"convert.notice"}
     assert "XBIN01" in err
-    assert not out.exists()
+    assert [p.name.endswith(".xbin01.xml") for p in messages_in(out)] == [True]
+    # A file with nothing that converts this way is said so, and nothing is written.
+    empty = tmp_path / "empty"
     status, _, err = run(
-        ["convert", str(demo["km-xbin01.xml"]), "--to", "fhir", "--out", str(out), "--lang", "en"], capsys
+        ["convert", str(demo["km-xdis91.xml"]), "--to", "oioxml", "--out", str(empty), "--lang", "en"], capsys
     )
-    assert "nothing to convert" in err
+    assert status == 1
+    assert "nothing to convert" in err or "refused" in err
 
 
 def test_validate_and_convert_go_on_after_a_bad_input(
@@ -172,7 +177,7 @@ def test_validate_and_convert_go_on_after_a_bad_input(
     )
     assert status == 2
     assert "source.unreadable" in rule_ids(err)
-    assert [p.name for p in out_dir.iterdir()] == ["DEMOBREV000001.carecommunication.json"]
+    assert [p.name for p in messages_in(out_dir)] == ["DEMOBREV000001.carecommunication.json"]
 
 
 def test_an_error_never_quotes_a_huge_value_in_full(

@@ -372,7 +372,7 @@ def test_receipts_convert_later_through_the_state_file_flow_2(tmp_path: Path) ->
     _, ack = medcomkit.acknowledge(converted.read_bytes())
     answer = write(tmp_path / "ack.json", ack)
     back = tmp_path / "xctl"
-    assert convert("--to", "oioxml", "--out", back, "--state", out / ".medcomkit-convert.sqlite", answer) == 0
+    assert convert("--to", "oioxml", "--out", back, "--state", out / "medcomkit-convert.sqlite", answer) == 0
     receipts = [parse(p) for p in messages_in(back)]
     assert sorted(r.letters[0].letter_id for r in receipts if isinstance(r, Receipt)) == sorted(
         [care(letter).message_id, _binary(binary).message_id]
@@ -468,7 +468,7 @@ def test_the_missing_xbin01_note_reaches_the_receipt_in_the_cli(tmp_path: Path) 
     _, ack = medcomkit.acknowledge(converted.read_bytes())  # refused: the attachment has no data
     answer = write(tmp_path / "ack.json", ack)
     back = tmp_path / "xctl"
-    assert convert("--to", "oioxml", "--out", back, "--state", out / ".medcomkit-convert.sqlite", answer) == 0
+    assert convert("--to", "oioxml", "--out", back, "--state", out / "medcomkit-convert.sqlite", answer) == 0
     (xctl,) = messages_in(back)
     receipt = parse(xctl)
     assert isinstance(receipt, Receipt)
@@ -542,7 +542,7 @@ def test_the_state_file_is_documented_and_a_broken_one_is_a_clear_usage_error(
         main(["convert", "--help"])
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--state FILE" in help_text
-    assert ".medcomkit-convert.sqlite" in help_text
+    assert "medcomkit-convert.sqlite" in help_text
     letter, binary = _demo_files(tmp_path / "in")
     broken = write(tmp_path / "state.sqlite", b"not a database, just text" * 100)
     assert (

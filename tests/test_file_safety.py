@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import messages_in
 
 from medcomkit import UnsafePathError
 from medcomkit.archive import Archive
@@ -213,9 +214,10 @@ def test_convert_to_fhir_writes_only_inside_the_chosen_folder(
         )
         assert status in (0, 1), err
         assert_only_inside(root, chosen, before)
-    written = sorted(p.name for p in chosen.iterdir())
-    assert written
-    assert all(name.endswith(".carecommunication.json") for name in written)
+    written = [p.name for p in messages_in(chosen)]
+    assert any(name.endswith(".carecommunication.json") for name in written)
+    # An XBIN01 whose letter was refused is passed on unconverted, as MedCom's service does.
+    assert all(name.endswith((".carecommunication.json", ".xbin01.xml")) for name in written)
 
 
 def test_an_empty_letter_identifier_writes_no_hidden_file(
@@ -225,8 +227,10 @@ def test_an_empty_letter_identifier_writes_no_hidden_file(
     source = root / "empty-id.xml"
     source.write_bytes(crafted_xdis91(demo, ""))
     status, _out, _ = run(["convert", str(source), "--to", "fhir", "--out", str(chosen)], capsys)
-    assert status == 0
-    assert [p.name for p in chosen.iterdir()] == ["meddelelse.carecommunication.json"]
+    # Converted under a visible fallback name, or refused as invalid: never a hidden file.
+    written = [p.name for p in messages_in(chosen)]
+    assert written == (["meddelelse.carecommunication.json"] if status == 0 else [])
+    assert not any(p.name.startswith(".") for p in chosen.iterdir())
 
 
 def test_convert_to_oioxml_writes_only_inside_the_chosen_folder(
@@ -435,7 +439,7 @@ def test_a_failed_conversion_leaves_nothing_and_a_retry_works(
     assert not out.exists()
     status, _out_text, err = run(["convert", str(source), "--to", "oioxml", "--out", str(out)], capsys)
     assert status == 0, err
-    assert sorted(p.name.rsplit(".", 2)[-2] for p in out.iterdir()) == ["xbin01", "xdis91"]
+    assert sorted(p.name.rsplit(".", 2)[-2] for p in messages_in(out)) == ["xbin01", "xdis91"]
 
 
 def test_a_failed_batch_removes_only_its_own_new_files(tmp_path: Path) -> None:

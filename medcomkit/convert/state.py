@@ -26,7 +26,7 @@ from .changes import Correlation
 
 __all__ = ["STATE_FILE", "ConversionState"]
 
-STATE_FILE = ".medcomkit-convert.sqlite"  # the default, inside the output folder
+STATE_FILE = "medcomkit-convert.sqlite"  # the default, inside the output folder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS correlation (

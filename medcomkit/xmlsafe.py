@@ -310,6 +310,8 @@ def _scan_prolog(text: str, codec: str, *, complete: bool) -> bool:
             at += 1
         if end - at < 4 and not complete:
             return False  # too little left to tell a comment from a declaration
+        if at >= end:
+            return True  # no root element: libxml2 says the document is empty or truncated
         if text.startswith("<?", at):
             close = text.find("?>", at + 2)
             if close < 0:

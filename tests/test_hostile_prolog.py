@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 from hostile_xml import ENCODINGS, FEW_ENCODINGS, ROOTS, attacks, encode, envelope_around
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import medcomkit
-from medcomkit import ParseError
+from medcomkit import MedcomkitError, ParseError
 from medcomkit.xmlsafe import DTD_FORBIDDEN, check_prolog, parse_xml
 
 TESTS = Path(__file__).resolve().parent
@@ -191,6 +193,15 @@ def test_a_prolog_that_cannot_be_read_safely_is_refused(data: bytes, code: str) 
     assert raised.value.message("da") != raised.value.message("en")
 
 
+@pytest.mark.parametrize(
+    "data", [b'<?xml version="1.0"?>', b'<?xml version="1.0"?>\n  ', b"<!-- x -->", b"<"]
+)
+def test_a_prolog_without_a_root_element_is_a_parse_error(data: bytes) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_xml(data)
+    assert raised.value.code in {"xml.empty", "xml.malformed"}
+
+
 def test_comments_and_processing_instructions_before_the_root_are_fine() -> None:
     data = b'\xef\xbb\xbf<?xml version="1.0"?>\n<!-- <!DOCTYPE in a comment> -->\n<?pi <!DOCTYPE?>\n<a>x</a>'
     assert parse_xml(data).root.text == "x"
@@ -338,3 +349,36 @@ def test_cli_commands_answer_every_doctype_alike(
         listener.accept()
     assert not list(out.glob("*.xml"))
     assert not list(out.glob("*.json"))
+
+
+PROLOG_PIECES = st.sampled_from(
+    [
+        b"<?xml version='1.0'?>",
+        b"<!--",
+        b"-->",
+        b"<?",
+        b"?>",
+        b"<!DOCTYPE a>",
+        b"<a/>",
+        b" ",
+        b"\n",
+        b"<",
+        b"\x00",
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\xfe\xff",
+        b'encoding="UTF-16"',
+        b"<!",
+        b"<![CDATA[",
+        b"a",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(PROLOG_PIECES, st.binary(max_size=6)), max_size=12).map(b"".join))
+def test_any_bytes_get_an_answer_not_an_exception(data: bytes) -> None:
+    try:
+        parse_xml(data)
+    except MedcomkitError as error:
+        assert error.code  # noqa: PT017

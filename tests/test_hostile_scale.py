@@ -46,9 +46,9 @@ def _fastest(action: Callable[[], object], repeats: int = 3) -> float:
     gc.disable()  # a collection landing in one try but not another is noise, not complexity
     try:
         for _ in range(repeats):
-            start = time.perf_counter()
+            start = time.process_time()  # CPU time: another process on the machine is not our cost
             action()
-            best = min(best, time.perf_counter() - start)
+            best = min(best, time.process_time() - start)
     finally:
         gc.enable()
     return best
@@ -105,7 +105,11 @@ def test_four_times_the_formatted_text_costs_at_most_five_times_as_long(unit: st
 def test_many_short_runs_are_merged_in_linear_time() -> None:
     small, large = "{{" * 50_000, "{{" * 200_000  # each "{{" is a run of its own before merging
     to_runs(small)
-    growth = _fastest(lambda: to_runs(large), 2) / _fastest(lambda: to_runs(small))
+    growth = float("inf")
+    for _ in range(3):  # a noisy measurement is repeated; a quadratic one stays over the bound
+        growth = min(growth, _fastest(lambda: to_runs(large), 2) / _fastest(lambda: to_runs(small)))
+        if growth < 5.0:
+            break
     assert growth < 5.0, f"4x the runs took {growth:.1f}x as long"
     assert to_runs(large)[0].text == "{" * 200_000
     runs = to_runs("a{Bold}b{/Bold}c{Space}" * 10)

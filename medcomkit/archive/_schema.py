@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -100,6 +101,9 @@ CREATE INDEX attachment_keys_entry ON attachment_keys (entry);
 """
 
 
+_OPEN_PATIENCE = 30.0  # seconds, as the busy timeout of each statement
+
+
 class ArchiveError(MedcomkitError, OSError):
     """The journal file cannot be used: missing, not a journal, damaged, too new, or locked."""
 
@@ -161,13 +165,28 @@ def open_journal(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlite
             f"The journal {path} does not exist. It is created when the first message is added.",
         )
     try:
-        return _open(path, create=create, key=key, read_only=False)
+        return _open_waiting(path, create=create, key=key)
     except ArchiveError as error:
         if create or error.code not in ("archive.database-error", "archive.unopenable"):
             raise
         # Read-only media: a WAL journal needs its -shm file, which a read-only folder cannot hold.
         # Nothing can write there, so the file is opened as immutable, for reading only.
         return _open(path, create=False, key=key, read_only=True)
+
+
+def _open_waiting(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlite3.Connection, bytes]:
+    """Open for writing, waiting out another process that is creating the journal or switching it
+    to WAL: SQLite answers "locked" at once there instead of calling its busy handler."""
+    deadline = time.monotonic() + _OPEN_PATIENCE
+    pause = 0.02
+    while True:
+        try:
+            return _open(path, create=create, key=key, read_only=False)
+        except ArchiveError as error:
+            if error.code != "archive.busy" or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
 
 
 def _open(
@@ -271,8 +290,11 @@ def _statements() -> list[str]:
 
 
 def _identity(connection: sqlite3.Connection) -> tuple[int, int]:
-    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One statement, so one snapshot: read apart, another process could finish making the journal
+    # in between, and its tables without its id would look like a foreign database.
+    application_id, tables = connection.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id()), (SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     return int(application_id), int(tables)
 
 

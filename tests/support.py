@@ -13,8 +13,6 @@ from pathlib import Path
 import nbformat
 import pytest
 from mkdocs.utils.yaml import yaml_load
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
 ROOT = Path(__file__).resolve().parents[1]
 REFERENCE = ROOT.parent / "shared" / "reference"
@@ -51,7 +49,6 @@ SITE_VENDOR = (
 CELL_TIMEOUT = 120  # seconds per cell; a hanging cell fails instead of stalling CI
 SITE_BUILD_TIMEOUT = 600
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _H1 = re.compile(r"^# +(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -78,30 +75,14 @@ class NotebookCellFailed(AssertionError):
 
 
 def execute_notebook(path: Path, *, timeout: int = CELL_TIMEOUT) -> nbformat.NotebookNode:
-    """Run every cell of ``path`` in a fresh ``python3`` kernel, in the notebook's own folder."""
-    nb = read_notebook(path)
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
-    )
+    """Run every cell of ``path`` in a fresh ``python3`` kernel, in the notebook's own folder, as the
+    site build does (:func:`tools.executed.execute`)."""
+    from tools.executed import NotebookFailed, execute
+
     try:
-        client.execute()
-    except CellTimeoutError as exc:
-        raise NotebookCellFailed(f"{path.name}: a cell ran longer than {timeout} s\n{exc}") from None
-    except CellExecutionError as exc:
-        raise NotebookCellFailed(_describe_failure(path, nb, exc)) from None
-    return nb
-
-
-def _describe_failure(path: Path, nb: nbformat.NotebookNode, exc: CellExecutionError) -> str:
-    for index, cell in enumerate(nb.cells):
-        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
-        if errors:
-            traceback = _ANSI.sub("", "\n".join(errors[0].traceback))
-            return (
-                f"{path.name}: cell {index} raised {exc.ename}: {exc.evalue}\n"
-                f"--- cell source ---\n{cell.source}\n--- traceback ---\n{traceback}"
-            )
-    return f"{path.name}: {_ANSI.sub('', str(exc))}"
+        return execute(path, timeout=timeout)
+    except NotebookFailed as exc:
+        raise NotebookCellFailed(str(exc)) from None
 
 
 def require_site_vendor() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,3 +44,14 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build = mkdocs_build("--site-dir", str(site_dir))
     assert build.returncode == 0, f"mkdocs build failed:\n{build.stdout}\n{build.stderr}"
     return site_dir
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A listening socket on loopback: a hostile-input test checks that nothing connected to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.setblocking(False)
+    yield server
+    server.close()

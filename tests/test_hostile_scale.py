@@ -183,11 +183,12 @@ print(json.dumps({"elapsed": elapsed, "peak_mb": peak, "rules": sorted(report.ru
 """
 
 
-def _in_child(data: bytes, tmp_path: Path) -> dict[str, object]:
-    path = tmp_path / "input.xml"
+def _in_child(data: bytes, tmp_path: Path, script: str = PEAK, name: str = "input.xml") -> dict[str, object]:
+    """Run ``script`` on ``data`` (written to ``name``) in a fresh Python: its peak memory is its own."""
+    path = tmp_path / name
     path.write_bytes(data)
     done = subprocess.run(
-        [sys.executable, "-c", PEAK, str(path)], capture_output=True, text=True, timeout=300, check=False
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=300, check=False
     )
     assert done.returncode == 0, done.stderr[-2000:]
     result: dict[str, object] = json.loads(done.stdout)
@@ -239,14 +240,7 @@ ROW = b"2026-01,5790000000001,5790000000002,kommune,region,XDIS91,"
 
 
 def _stats_summary(data: bytes, tmp_path: Path) -> dict[str, object]:
-    path = tmp_path / "stats.csv"
-    path.write_bytes(data)
-    done = subprocess.run(
-        [sys.executable, "-c", STATS, str(path)], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    result: dict[str, object] = json.loads(done.stdout)
-    return result
+    return _in_child(data, tmp_path, STATS, "stats.csv")
 
 
 def test_stats_with_an_enormous_field_is_refused_in_bounded_memory_without_echoing_it(tmp_path: Path) -> None:

@@ -3,9 +3,10 @@
 :mod:`report_snapshot` keeps the reports; this keeps the rest: what ``convert`` makes of every
 reference example (the bytes of each file, the change list and the notes, in Danish and English,
 through the Python API and the command line; receipts converted back through the state of the
-conversion they answer), and what every deterministic command prints and writes (``validate``, ``convert``, ``demo``, ``vans``, ``archive``, ``sor``, ``stats``,
-``selftest``, and argparse's usage errors): exit status, standard output, standard error, and the
-name and bytes of each file written. Only digests are stored (``output_digests.json``), never
+conversion they answer), and what every deterministic command prints and writes (``validate``,
+``convert``, ``demo``, ``vans``, ``archive``, ``sor``, ``stats``, ``selftest``, and argparse's
+usage errors): exit status, standard output, standard error, and the name and bytes of each file
+written. Only digests are stored (``output_digests.json``), never
 third-party content.
 
 The command line is run in this process through ``medcomkit.cli.main`` (a subprocess per run would

@@ -173,15 +173,16 @@ def pinned() -> Iterator[None]:
     def token_bytes(nbytes: int | None = None) -> bytes:
         return next(token).to_bytes(nbytes or 32, "big")
 
-    swapped: list[tuple[Any, str, Any]] = []
+    # Replaced where they are looked up: in the stdlib modules, and in every medcomkit module that
+    # imported the name itself (``from datetime import datetime``, ``from uuid import uuid4``).
+    swapped = [(uuid, "uuid4", uuid4), (secrets, "choice", choice), (secrets, "token_bytes", token_bytes)]
+    stand_ins: dict[int, Any] = {id(getattr(owner, attr)): value for owner, attr, value in swapped}
+    stand_ins |= {id(_real_datetime): _FrozenDatetime, id(_real_date): _FrozenDate}
     for name, module in list(sys.modules.items()):
         if name == "medcomkit" or name.startswith("medcomkit."):
             for attribute, value in list(vars(module).items()):
-                if value is _real_datetime:
-                    swapped.append((module, attribute, _FrozenDatetime))
-                elif value is _real_date:
-                    swapped.append((module, attribute, _FrozenDate))
-    swapped += [(uuid, "uuid4", uuid4), (secrets, "choice", choice), (secrets, "token_bytes", token_bytes)]
+                if id(value) in stand_ins:
+                    swapped.append((module, attribute, stand_ins[id(value)]))
     saved = [(owner, attribute, getattr(owner, attribute)) for owner, attribute, _ in swapped]
     old_tz = os.environ.get("TZ")
     os.environ["TZ"] = "Europe/Copenhagen"

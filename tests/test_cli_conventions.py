@@ -59,7 +59,7 @@ def test_exit_codes_are_defined_once() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if re.match(r"\s*EXIT_[A-Z]+(?:\s*,\s*EXIT_[A-Z]+)*\s*(?::[^=]*)?=\s*[0-9(]", line):
                 definitions.append(f"{path.relative_to(ROOT)}: {line.strip()}")
-    assert {d.split(":")[0] for d in definitions} == {"medcomkit/_exit.py"}, definitions
+    assert {d.split(":")[0] for d in definitions} == {"medcomkit/cli/exit.py"}, definitions
 
 
 def test_a_missing_file_and_a_folder_are_exit_2_with_the_same_rule_id_everywhere(

@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from .._errors import BuildError, MedcomkitError
-from .._exit import unexpected
 from .._lang import Bilingual
+from ..cli.exit import unexpected
 from ..files import FileBatch
 from ..model import AttachmentMessage, CareMessage
 from ..xmlsafe import MAX_DOCUMENT_BYTES

@@ -1,6 +1,6 @@
 """The ``medcomkit`` command. Thin: every command is a library function plus printing.
 
-Exit status, the same in every command (see ``medcomkit._exit``): 0 when no input has an error, 1
+Exit status, the same in every command (see ``medcomkit.cli.exit``): 0 when no input has an error, 1
 when any has, 2 for usage errors, missing or unreadable paths, and folders given as files.
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from ._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
-from ._lang import Bilingual, Lang
-from ._mask import MaskingWriter
+from .._lang import Bilingual, Lang
+from .._mask import MaskingWriter
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
 
 __all__ = ["main"]
 
@@ -255,8 +255,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .batch import validate_files
-    from .xmlsafe import MAX_DOCUMENT_BYTES
+    from ..batch import validate_files
+    from ..xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     max_bytes = args.max_size or MAX_DOCUMENT_BYTES
@@ -284,8 +284,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError
-    from .demo import write_demo_carecommunication, write_demo_km, write_demo_referral
+    from .._errors import MedcomkitError
+    from ..demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 
     try:
         if args.demo == "km":
@@ -303,7 +303,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _archive(args: argparse.Namespace) -> int:
-    from .archive.command import run
+    from .archive import run
 
     return run(args)
 
@@ -311,14 +311,14 @@ def _archive(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from ._errors import MedcomkitError
-    from .convert import SorEntry
-    from .convert.files import write_converted
-    from .convert.state import STATE_FILE, ConversionState
-    from .convert.syntaxes import convert_any_syntax
-    from .report import mask_cpr
-    from .source import read_source
-    from .xmlsafe import MAX_DOCUMENT_BYTES
+    from .._errors import MedcomkitError
+    from ..convert import SorEntry
+    from ..convert.files import write_converted
+    from ..convert.state import STATE_FILE, ConversionState
+    from ..convert.syntaxes import convert_any_syntax
+    from ..report import mask_cpr
+    from ..source import read_source
+    from ..xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     sor = {}
@@ -336,8 +336,8 @@ def _convert(args: argparse.Namespace) -> int:
     found = None
     try:
         if args.registry:
-            from .convert import registry_lookup
-            from .sor import demo_registry, load_sor
+            from ..convert import registry_lookup
+            from ..sor import demo_registry, load_sor
 
             registry = demo_registry() if args.registry == "demo" else load_sor(Path(args.registry))
             found = registry_lookup(registry)
@@ -413,8 +413,8 @@ def _remove_new_state(path: Path) -> None:
 
 
 def _vans(args: argparse.Namespace) -> int:
-    from .vans.files import unwrap_file, wrap_file
-    from .xmlsafe import MAX_DOCUMENT_BYTES
+    from ..vans.files import unwrap_file, wrap_file
+    from ..xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     try:
@@ -441,8 +441,8 @@ def _vans(args: argparse.Namespace) -> int:
 
 
 def _sor(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError
-    from .sor import SorLookupError, demo_registry, load_sor
+    from .._errors import MedcomkitError
+    from ..sor import SorLookupError, demo_registry, load_sor
 
     lang: Lang = args.lang
     try:
@@ -475,8 +475,8 @@ def _sor(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from ._errors import ParseError, SourceError
-    from .stats import load_stats, summarise
+    from .._errors import ParseError, SourceError
+    from ..stats import load_stats, summarise
 
     lang: Lang = args.lang
     try:
@@ -493,7 +493,7 @@ def _stats(args: argparse.Namespace) -> int:
 
 
 def _selftest(args: argparse.Namespace) -> int:
-    from .selftest.command import run
+    from .selftest import run
 
     return run(args)
 

@@ -19,9 +19,9 @@ import re
 import sys
 from typing import Final
 
-from ._errors import MedcomkitError, SourceError
-from ._lang import Bilingual, Lang
-from .files import MAX_QUOTED, clip
+from .._errors import MedcomkitError, SourceError
+from .._lang import Bilingual, Lang
+from ..files import MAX_QUOTED, clip
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
 

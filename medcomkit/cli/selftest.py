@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 from .._errors import MedcomkitError
-from .._exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
 from .._lang import Lang
 from ..files import FileBatch
+from ..selftest.cases import Protocol
+from ..selftest.inputs import find_reference, inputs_for, write_inputs
+from ..selftest.run import run_selftest, write_manifest
 from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .cases import Protocol
-from .inputs import find_reference, inputs_for, write_inputs
-from .run import run_selftest, write_manifest
+from .exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
 
 __all__ = ["REPORT_NAMES", "run"]
 

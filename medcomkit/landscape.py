@@ -26,7 +26,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ._errors import MedcomkitError
+from ._errors import LandscapeLookupError
 from ._lang import Bilingual
 
 __all__ = [
@@ -56,10 +56,6 @@ DIRECTIONS: tuple[Direction, ...] = ("send", "modtag")
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
 _DOUBLES = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-class LandscapeLookupError(MedcomkitError, LookupError):
-    """A municipality or system the landscape tables do not know."""
 
 
 def fold_name(text: str) -> str:

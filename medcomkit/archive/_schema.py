@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._errors import MedcomkitError
+from .._errors import ArchiveError
 from .._lang import Bilingual
 
 __all__ = [
@@ -102,10 +102,6 @@ CREATE INDEX attachment_keys_entry ON attachment_keys (entry);
 
 
 _OPEN_PATIENCE = 30.0  # seconds, as the busy timeout of each statement
-
-
-class ArchiveError(MedcomkitError, OSError):
-    """The journal file cannot be used: missing, not a journal, damaged, too new, or locked."""
 
 
 def _error(code: str, da: str, en: str) -> ArchiveError:

@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .._errors import MedcomkitError
+from .._errors import EntryNotFound
 from .._lang import Bilingual
 from ..model import ReceiptKind
 from ..oioxml._xml import COPENHAGEN
@@ -44,10 +44,6 @@ _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 class Direction(StrEnum):
     SENT = "sent"
     RECEIVED = "received"
-
-
-class EntryNotFound(MedcomkitError, LookupError):
-    """No journal entry has the id asked for."""
 
 
 @dataclass(frozen=True, slots=True)

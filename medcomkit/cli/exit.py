@@ -19,8 +19,8 @@ import re
 import sys
 from typing import Final
 
-from .._errors import MedcomkitError, SourceError
-from .._lang import Bilingual, Lang
+from .._errors import MedcomkitError, unexpected
+from .._lang import Lang
 from ..files import MAX_QUOTED, clip
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
@@ -47,32 +47,6 @@ def exit_status(error: BaseException) -> int:
     if isinstance(error, OSError | LookupError):
         return EXIT_USAGE
     return EXIT_INVALID
-
-
-def unexpected(error: BaseException, where: str | None = None) -> MedcomkitError:
-    """An error medcomkit did not foresee, as a :class:`MedcomkitError` with a rule id, so a batch
-    can report it and go on with the next input instead of ending in a traceback."""
-    if isinstance(error, MedcomkitError):
-        return error
-    if isinstance(error, OSError):
-        reason = clip(error.strerror or error, 200)
-        name = clip(error.filename if error.filename is not None else where or "", 200)
-        return SourceError(
-            "file.os-error",
-            Bilingual(
-                f"{name}: styresystemet svarede: {reason}.", f"{name}: the operating system said: {reason}."
-            ),
-        )
-    detail = clip(f"{type(error).__name__}: {error}", 200)
-    return MedcomkitError(
-        "internal.unexpected",
-        Bilingual(
-            f"{where + ': ' if where else ''}medcomkit kunne ikke behandle inputtet ({detail}). De øvrige "
-            "input behandles; meld gerne fejlen med filen.",
-            f"{where + ': ' if where else ''}medcomkit could not handle the input ({detail}). The other "
-            "inputs are handled; please report this with the file.",
-        ),
-    )
 
 
 def print_error(error: MedcomkitError, lang: Lang, *, where: object = None) -> None:

@@ -11,9 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from .._errors import BuildError, MedcomkitError
+from .._errors import BuildError, MedcomkitError, unexpected
 from .._lang import Bilingual
-from ..cli.exit import unexpected
 from ..files import FileBatch
 from ..model import AttachmentMessage, CareMessage
 from ..xmlsafe import MAX_DOCUMENT_BYTES

@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-from .._errors import MedcomkitError, ParseError, SourceError
+from .._errors import ParseError, SorLookupError, SourceError
 from .._lang import Bilingual, Lang
 from ..identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
 from ..landscape import LandscapeLookupError, fold_name, fold_names, municipalities, municipality
@@ -117,10 +117,6 @@ _TRUE = frozenset({"1", "true", "ja", "yes", "y", "j", "nedarvet", "arvet"})
 _FALSE = frozenset({"0", "false", "nej", "no", "n", "egen"})
 _EXCEL_TEXT = re.compile(r'^="(.*)"$')
 _LEVEL_NAMES = {"IE": "IE", "SI": "SI", "OE": "OE", "HI": "SI", "OU": "OE"}
-
-
-class SorLookupError(MedcomkitError, LookupError):
-    """A SOR code, location number or name the registry does not hold, or a query that is no code at all."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,9 +21,9 @@ from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam
 from ..oioxml._xml import COPENHAGEN
 from ..pdf import PdfDocument
 from ..report import mask_cpr
-from ._describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when
 from ._extract import attachment_key, plain
 from ._schema import ArchiveError
+from .describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when
 from .state import Status, state_label
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from typing import Any
 
 from .._errors import MedcomkitError
 from .._lang import Bilingual, Lang
-from ..archive._describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
+from ..archive.describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
 from ..archive.state import State, Status, state_label
 from ..archive.store import Archive, Entry, as_moment
 from ..files import clip

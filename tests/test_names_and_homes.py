@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 from medcomkit._rule import IssueCollector
@@ -67,3 +68,15 @@ def test_a_class_name_means_one_thing_across_packages() -> None:
             homes.setdefault(node.name, set()).add(path.relative_to(PACKAGE).parts[0])
     shared = {name for name, packages in homes.items() if len(packages) > 1}
     assert shared <= set(SHARED_NAMES), shared - set(SHARED_NAMES)
+
+
+def test_error_codes_are_typed_once() -> None:
+    """An error code is a constant where it is defined; raising or comparing it uses the name."""
+    code = re.compile(r"(?:sor|convert|archive|cli|landscape|vans)\.[a-z0-9-]+")
+    typed: dict[str, list[str]] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and code.fullmatch(node.value):
+                typed.setdefault(node.value, []).append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert {c: places for c, places in typed.items() if len(places) > 1} == {}
+    assert "sor.no-match" in typed  # the scan sees the codes

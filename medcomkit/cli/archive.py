@@ -23,7 +23,7 @@ from ..archive.store import Archive, Entry, as_moment
 from ..files import clip
 from ..reliable import Arrival
 from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
 
 __all__ = ["run"]
 
@@ -57,7 +57,7 @@ def _moment(text: str) -> datetime:
         return as_moment(datetime.fromisoformat(text))
     except ValueError:
         raise MedcomkitError(
-            "cli.usage",
+            USAGE,
             Bilingual(
                 f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {clip(text)!r}.",
                 f"--now must be a time such as 2026-11-26T10:15, not {clip(text)!r}.",

@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from .._lang import Bilingual, Lang
-from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
+from ..convert.codes import NOTHING
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
 
 __all__ = ["run"]
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         ean, _, code = pair.partition("=")
         if not code:
             message = "--sor skal skrives EAN=SOR" if lang == "da" else "--sor must be written EAN=SOR"
-            print(f"medcomkit: cli.usage: {message} ({pair[:200]})", file=sys.stderr)
+            print(f"medcomkit: {USAGE}: {message} ({pair[:200]})", file=sys.stderr)
             return EXIT_USAGE
         sor[ean.strip()] = SorEntry(code.strip())
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
             "skrevet nogen filer.",
             "nothing to convert: the input holds no message that converts this way; no file was written.",
         )
-        print_error(MedcomkitError("convert.nothing", text), lang)
+        print_error(MedcomkitError(NOTHING, text), lang)
         return EXIT_INVALID
     try:
         written = write_converted(run.outputs, args.out)

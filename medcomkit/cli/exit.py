@@ -22,16 +22,19 @@ from typing import Final
 from .._errors import MedcomkitError, unexpected
 from .._lang import Lang
 from ..files import MAX_QUOTED, clip
+from ..xmlsafe import TOO_LARGE
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "USAGE", "exit_status", "print_error", "unexpected"]
 
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
+USAGE: Final = "cli.usage"  # the rule id of every usage error, whichever command finds it
+
 _MAX_MESSAGE: Final = 1000  # characters; a message that quotes a value is cut before the terminal is flooded
 # Problems with the input itself, not with how the command was called, whatever exception carries them.
-_INPUT_PROBLEMS: Final = frozenset({"xml.too-large"})
+_INPUT_PROBLEMS: Final = frozenset({TOO_LARGE.id})
 # A run of characters no message of ours would quote: twice what a quoted value may be (a quoted
 # value may carry its quotes and a few marks beside its MAX_QUOTED characters).
 _LONG_WORD: Final = re.compile(rf"[^\s…]{{{2 * MAX_QUOTED + 1},}}")
@@ -41,7 +44,7 @@ def exit_status(error: BaseException) -> int:
     """The exit status for ``error``: 2 when the command could not run as asked, else 1."""
     if isinstance(error, MedcomkitError) and error.code in _INPUT_PROBLEMS:
         return EXIT_INVALID
-    if isinstance(error, MedcomkitError) and error.code == "cli.usage":
+    if isinstance(error, MedcomkitError) and error.code == USAGE:
         return EXIT_USAGE
     # SourceError and the journal's ArchiveError are OSErrors too; LookupError: an id not there.
     if isinstance(error, OSError | LookupError):

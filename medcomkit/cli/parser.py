@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NoReturn
 
-from .exit import EXIT_USAGE
+from .exit import EXIT_USAGE, USAGE
 
 __all__ = ["MAX_SIZE_LIMIT", "Parser", "build_parser", "size"]
 
@@ -38,7 +38,7 @@ class Parser(argparse.ArgumentParser):
             danish = danish.replace(english, translated)
         self.print_usage(sys.stderr)
         self.exit(
-            EXIT_USAGE, f"{self.prog}: cli.usage: fejl: {danish}\n{self.prog}: cli.usage: error: {message}\n"
+            EXIT_USAGE, f"{self.prog}: {USAGE}: fejl: {danish}\n{self.prog}: {USAGE}: error: {message}\n"
         )
 
 

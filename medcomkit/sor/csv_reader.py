@@ -10,6 +10,7 @@ import pandas as pd
 
 from .._errors import ParseError
 from .._lang import Bilingual
+from .codes import CSV_FIELDS, EMPTY, MISSING_COLUMN
 from .normalise import LEVEL_NAMES, RAW_COLUMNS, flag, raw_table
 
 __all__ = ["HEADERS", "decode", "header_fields", "header_line", "parse_csv"]
@@ -50,7 +51,7 @@ def header_fields(text: str) -> list[str]:
 def parse_csv(text: str, fmt: str, name: str) -> tuple[pd.DataFrame, bool]:
     skipped, header = header_line(text)
     if not header:
-        raise ParseError("sor.empty", Bilingual(f"{name} er tom.", f"{name} is empty."), line=1)
+        raise ParseError(EMPTY, Bilingual(f"{name} er tom.", f"{name} is empty."), line=1)
     sep = _separator(header)
     try:
         frame = pd.read_csv(
@@ -76,7 +77,7 @@ def parse_csv(text: str, fmt: str, name: str) -> tuple[pd.DataFrame, bool]:
             else Bilingual(str(error), str(error))
         )
         raise ParseError(
-            "sor.csv-fields",
+            CSV_FIELDS,
             Bilingual(
                 f"{name}, linje {line}: rækken kan ikke læses: {detail.da}.",
                 f"{name}, line {line}: the row cannot be read: {detail.en}.",
@@ -87,7 +88,7 @@ def parse_csv(text: str, fmt: str, name: str) -> tuple[pd.DataFrame, bool]:
     missing = [c for c in HEADERS[fmt] if c not in frame.columns]
     if missing:
         raise ParseError(
-            "sor.missing-column",
+            MISSING_COLUMN,
             Bilingual(
                 f"{name}, linje {skipped + 1}: kolonnen {', '.join(missing)} mangler i overskriften.",
                 f"{name}, line {skipped + 1}: the header lacks the column {', '.join(missing)}.",

@@ -17,6 +17,7 @@ from .._errors import ParseError
 from .._lang import Bilingual
 from ..identifiers import GlnProblem, gln_problems, sor_code_ok
 from ..landscape import fold_name, fold_names, municipalities
+from .codes import INVALID_EXPORT
 from .registry import COLUMNS, MAX_DEPTH, SorProblem, types_per_ean
 
 __all__ = ["LEVEL_NAMES", "RAW_COLUMNS", "flag", "normalise", "raw_table"]
@@ -302,7 +303,7 @@ def _problems_error(name: str, problems: list[SorProblem]) -> ParseError:
         da += f" (og {more} problemer mere; load_sor(..., strict=False) indlæser resten)"
         en += f" (and {more} more problems; load_sor(..., strict=False) loads the rest)"
     return ParseError(
-        "sor.invalid-export",
+        INVALID_EXPORT,
         Bilingual(f"{name}: {da}", f"{name}: {en}"),
         line=shown[0].line,
     )

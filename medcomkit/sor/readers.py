@@ -26,6 +26,7 @@ from pathlib import Path
 from .._errors import ParseError, SourceError
 from .._lang import Bilingual
 from ..source import unreadable
+from .codes import EMPTY, TOO_LARGE, UNKNOWN_FORMAT
 from .csv_reader import HEADERS, decode, header_fields, parse_csv
 from .normalise import normalise
 from .registry import SorFormat, SorRegistry
@@ -97,7 +98,7 @@ def _open(
 
 def _too_large(size: int, limit: int) -> SourceError:
     return SourceError(
-        "sor.too-large",
+        TOO_LARGE,
         Bilingual(
             f"SOR-udtrækket fylder {size} byte, mere end grænsen på {limit} byte (max_bytes=).",
             f"The SOR export is {size} bytes, more than the limit of {limit} bytes (max_bytes=).",
@@ -108,7 +109,7 @@ def _too_large(size: int, limit: int) -> SourceError:
 def _detect(head: bytes, name: str) -> SorFormat:
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not body:
-        raise ParseError("sor.empty", Bilingual(f"{name} er tom.", f"{name} is empty."), line=1)
+        raise ParseError(EMPTY, Bilingual(f"{name} er tom.", f"{name} is empty."), line=1)
     if body.startswith(b"<"):
         return "sor-xml"
     header = header_fields(decode(head))
@@ -117,7 +118,7 @@ def _detect(head: bytes, name: str) -> SorFormat:
             return fmt  # type: ignore[return-value]
     expected = "; ".join(f"{fmt}: {', '.join(cols)}" for fmt, cols in HEADERS.items())
     raise ParseError(
-        "sor.unknown-format",
+        UNKNOWN_FORMAT,
         Bilingual(
             f"{name} ligner ikke et SOR-udtræk: linje 1 skal være SOR XML eller en CSV-overskrift med "
             f"kolonnerne ({expected}).",

@@ -25,6 +25,16 @@ from .._lang import Bilingual, Lang
 from ..identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
 from ..landscape import LandscapeLookupError, fold_name, fold_names, municipality
 from ..model import Address, Organisation, OrgIdKind
+from .codes import (
+    MALFORMED_CODE,
+    MALFORMED_EAN,
+    NO_LOCATION_NUMBER,
+    NO_MATCH,
+    NO_MESSAGE_TYPES,
+    UNKNOWN_CODE,
+    UNKNOWN_EAN,
+    UNKNOWN_MUNICIPALITY,
+)
 from .demo import is_demo_ean, is_demo_sor
 from .index import NameIndex, NameRanks
 
@@ -162,7 +172,7 @@ class SorUnit:
         """
         if not self.ean:
             raise SorLookupError(
-                "sor.no-location-number",
+                NO_LOCATION_NUMBER,
                 Bilingual(
                     f"{self.name} (SOR {self.sor}) har intet lokationsnummer og kan ikke få meddelelser.",
                     f"{self.name} (SOR {self.sor}) has no location number and cannot receive messages.",
@@ -251,7 +261,7 @@ class SorRegistry:
         text = code.strip()
         if not sor_code_ok(text):
             raise SorLookupError(
-                "sor.malformed-code",
+                MALFORMED_CODE,
                 Bilingual(
                     f"{text!r} er ikke en SOR-kode: en SOR-kode består af mindst 11 cifre.",
                     f"{text!r} is not a SOR code: a SOR code has at least 11 digits.",
@@ -259,7 +269,7 @@ class SorRegistry:
             )
         if text not in self._positions.index:
             raise SorLookupError(
-                "sor.unknown-code",
+                UNKNOWN_CODE,
                 Bilingual(
                     f"SOR-koden {text} findes ikke i {self.label.da}.",
                     f"The SOR code {text} is not in {self.label.en}.",
@@ -281,7 +291,7 @@ class SorRegistry:
             else:
                 why = Bilingual("et lokationsnummer er 13 cifre", "a location number has 13 digits")
             raise SorLookupError(
-                "sor.malformed-ean",
+                MALFORMED_EAN,
                 Bilingual(
                     f"{text!r} er ikke et gyldigt lokationsnummer: {why.da}.",
                     f"{text!r} is not a valid location number: {why.en}.",
@@ -290,7 +300,7 @@ class SorRegistry:
         codes = self._by_ean.get(text)
         if not codes:
             raise SorLookupError(
-                "sor.unknown-ean",
+                UNKNOWN_EAN,
                 Bilingual(
                     f"Lokationsnummeret {text} findes ikke i {self.label.da}.",
                     f"The location number {text} is not in {self.label.en}.",
@@ -333,14 +343,14 @@ class SorRegistry:
                 if found:
                     return found
                 raise SorLookupError(
-                    "sor.no-match",
+                    NO_MATCH,
                     Bilingual(
                         f"{self.label.da} har ingen enheder i kommune {digits}.",
                         f"{self.label.en} has no units in municipality {digits}.",
                     ),
                 )
             raise SorLookupError(
-                "sor.malformed-code",
+                MALFORMED_CODE,
                 Bilingual(
                     f"{text!r} er hverken en SOR-kode (mindst 11 cifre), et lokationsnummer (13 cifre) "
                     "eller en kommunekode (3 cifre).",
@@ -351,7 +361,7 @@ class SorRegistry:
         found = self.search(text, limit=limit)
         if not found:
             raise SorLookupError(
-                "sor.no-match",
+                NO_MATCH,
                 Bilingual(
                     f"Ingen enheder i {self.label.da} passer på {text!r}.",
                     f"No unit in {self.label.en} matches {text!r}.",
@@ -445,7 +455,7 @@ class SorRegistry:
             mask = fold_names(self.table["municipality"]) == key if key else self.table["sor"] == ""
         if not mask.any():
             raise SorLookupError(
-                "sor.unknown-municipality",
+                UNKNOWN_MUNICIPALITY,
                 Bilingual(
                     f"Ingen kommune i {self.label.da} passer på {text!r}.",
                     f"No municipality in {self.label.en} matches {text!r}.",
@@ -475,7 +485,7 @@ class SorRegistry:
         """
         if not self.has_message_types:
             raise SorLookupError(
-                "sor.no-message-types",
+                NO_MESSAGE_TYPES,
                 Bilingual(
                     f"{self.label.da} indeholder ingen meddelelsestyper (SOR-EDI). Tilføj dem med "
                     "with_message_types().",

@@ -13,6 +13,7 @@ from lxml import etree
 from .._errors import ParseError
 from .._lang import Bilingual
 from ..xmlsafe import check_prolog
+from .codes import UNKNOWN_FORMAT, XML_MALFORMED
 from .normalise import flag, raw_table
 
 __all__ = ["parse_xml"]
@@ -146,7 +147,7 @@ def parse_xml(source: str | bytes | None, name: str) -> pd.DataFrame:
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno and error.lineno > 0 else None
         raise ParseError(
-            "sor.xml-malformed",
+            XML_MALFORMED,
             Bilingual(
                 f"{name}, linje {line}: XML'en er ikke velformet: {error.msg}.",
                 f"{name}, line {line}: the XML is not well-formed: {error.msg}.",
@@ -155,7 +156,7 @@ def parse_xml(source: str | bytes | None, name: str) -> pd.DataFrame:
         ) from None
     if not rows:
         raise ParseError(
-            "sor.unknown-format",
+            UNKNOWN_FORMAT,
             Bilingual(
                 f"{name} er XML, men ikke et SOR-udtræk: der er ingen InstitutionOwnerEntity.",
                 f"{name} is XML but not a SOR export: it has no InstitutionOwnerEntity.",

@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import sqlite3
 import sys
 from pathlib import Path
 
+from .._errors import MedcomkitError
 from .._lang import Bilingual, Lang
+from ..convert import SorEntry
 from ..convert.codes import NOTHING
+from ..convert.files import write_converted
+from ..convert.state import STATE_FILE, ConversionState
+from ..convert.syntaxes import convert_any_syntax
+from ..report import mask_cpr
+from ..source import read_source
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    import sqlite3
-
-    from .._errors import MedcomkitError
-    from ..convert import SorEntry
-    from ..convert.files import write_converted
-    from ..convert.state import STATE_FILE, ConversionState
-    from ..convert.syntaxes import convert_any_syntax
-    from ..report import mask_cpr
-    from ..source import read_source
-    from ..xmlsafe import MAX_DOCUMENT_BYTES
-
     lang: Lang = args.lang
     sor = {}
     for pair in args.sor:

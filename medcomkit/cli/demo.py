@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from .._errors import MedcomkitError
+from ..demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 from .exit import EXIT_OK, EXIT_USAGE
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import MedcomkitError
-    from ..demo import write_demo_carecommunication, write_demo_km, write_demo_referral
-
     try:
         if args.demo == "km":
             paths = write_demo_km(args.out, syntax=args.syntax)

@@ -11,6 +11,9 @@
 A batch command handles every input, prints each failure and returns the highest status at the
 end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
 values clipped (:func:`medcomkit.files.clip`), never as a traceback.
+
+This is the one exit-code table. Library code never picks an exit status: it raises an error with
+a code (see :mod:`medcomkit._errors`) or returns a report, and :func:`exit_status` maps it here.
 """
 
 from __future__ import annotations

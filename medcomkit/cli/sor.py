@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from .._errors import MedcomkitError
 from .._lang import Lang
+from ..sor import SorLookupError, demo_registry, load_sor
 from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import MedcomkitError
-    from ..sor import SorLookupError, demo_registry, load_sor
-
     lang: Lang = args.lang
     try:
         registry = load_sor(args.registry) if args.registry else demo_registry()

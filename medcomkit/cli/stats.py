@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 
+from .._errors import ParseError, SourceError
 from .._lang import Lang
+from ..stats import load_stats, summarise
 from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    from .._errors import ParseError, SourceError
-    from ..stats import load_stats, summarise
-
     lang: Lang = args.lang
     try:
         summary = summarise(load_stats(args.input))

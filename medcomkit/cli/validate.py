@@ -6,15 +6,14 @@ import argparse
 import json
 
 from .._lang import Lang
+from ..batch import validate_files
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .exit import EXIT_INVALID, EXIT_OK, exit_status, print_error
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..batch import validate_files
-    from ..xmlsafe import MAX_DOCUMENT_BYTES
-
     lang: Lang = args.lang
     max_bytes = args.max_size or MAX_DOCUMENT_BYTES
     results = validate_files(args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs)

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 
 from .._lang import Lang
+from ..vans.files import unwrap_file, wrap_file
+from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .exit import EXIT_OK, exit_status, print_error, unexpected
 
 __all__ = ["run"]
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..vans.files import unwrap_file, wrap_file
-    from ..xmlsafe import MAX_DOCUMENT_BYTES
-
     lang: Lang = args.lang
     try:
         if args.vans == "wrap":

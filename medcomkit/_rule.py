@@ -1,18 +1,21 @@
 """Rules: a stable id, a severity, an issue type and a bilingual message template.
 
 Every check in medcomkit is a :class:`Rule` registered here, so the full catalogue can be listed
-(``medcomkit.rules()``) and documented, and an id never silently changes meaning.
+(``medcomkit.rules()``) and documented, and an id never silently changes meaning. The issues a
+validation finds are gathered by one collector type, :class:`IssueCollector`, in every codec.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ._errors import MedcomkitError
 from ._lang import Bilingual
 from .report import Issue, IssueType, Severity
 
-__all__ = ["Rule", "all_rules", "issue_for_error", "rule"]
+__all__ = ["IssueCollector", "Rule", "all_rules", "issue_for_error", "rule"]
 
 _REGISTRY: dict[str, Rule] = {}
 
@@ -57,3 +60,32 @@ def issue_for_error(error: MedcomkitError) -> Issue:
     severity = defined.severity if defined else Severity.ERROR
     issue_type = defined.type if defined else IssueType.STRUCTURE
     return Issue(error.code, severity, error.text, None, error.line, issue_type)
+
+
+class IssueCollector:
+    """The one collector type: the issues of one document, as its checks find them.
+
+    Every codec's checks report through ``add(rule, where, **params)``. What ``where`` is differs by
+    wire format (an lxml element for OIOXML, a FHIRPath for FHIR, a segment for EDIFACT), so a codec
+    subclasses this and says in :meth:`locate` how ``where`` becomes a location and a line. What a codec
+    adds beyond that is its subclass's own: OIOXML counts the issues past the report's limit instead of
+    keeping them, FHIR keeps one issue per rule and place.
+    """
+
+    __slots__ = ("issues",)
+
+    def __init__(self, issues: Iterable[Issue] = ()) -> None:
+        self.issues: list[Issue] = list(issues)
+
+    def locate(self, where: Any) -> tuple[str | None, int | None]:
+        """The location text and line of ``where``; here ``where`` is the location text itself."""
+        return where, None
+
+    def add(self, rule: Rule, where: Any, /, **params: Any) -> None:
+        """Record an issue of ``rule`` at ``where``, its text filled in from ``params``."""
+        location, line = self.locate(where)
+        self.issues.append(rule.issue(location, line, **params))
+
+    def add_issue(self, issue: Issue) -> None:
+        """Record an issue made elsewhere (by a schema, a parser, another library)."""
+        self.issues.append(issue)

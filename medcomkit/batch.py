@@ -54,7 +54,7 @@ def default_jobs() -> int:
 
 
 def _check(path: str, xsd_dir: Path | None, max_bytes: int, pairing: bool) -> _Outcome:
-    from ._exit import unexpected
+    from ._errors import unexpected
 
     try:
         return _checked(path, xsd_dir, max_bytes, pairing)

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from io import StringIO
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 
-from ._errors import MedcomkitError
+from ._errors import LandscapeLookupError
 from ._lang import Bilingual
 
 __all__ = [
@@ -52,14 +52,14 @@ Direction = Literal["send", "modtag"]
 DIRECTIONS: tuple[Direction, ...] = ("send", "modtag")
 
 # Folding: Danish letters to their two-letter spellings first, then the double letters to one, so
+# Error codes of the lookups below.
+UNKNOWN_MUNICIPALITY: Final = "landscape.unknown-municipality"
+UNKNOWN_SYSTEM: Final = "landscape.unknown-system"
+
 # "Ålborg", "Aalborg" and "alborg" meet, as do "Hørsholm", "Hoersholm" and "Horsholm".
 _DANISH = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue"})
 _DOUBLES = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-class LandscapeLookupError(MedcomkitError, LookupError):
-    """A municipality or system the landscape tables do not know."""
 
 
 def fold_name(text: str) -> str:
@@ -121,7 +121,7 @@ def municipality(query: str) -> Municipality:
         if code in table.index:
             return _municipality_row(table[table["code"] == code].iloc[0])
         raise LandscapeLookupError(
-            "landscape.unknown-municipality",
+            UNKNOWN_MUNICIPALITY,
             Bilingual(
                 f"Kommunekode {text} findes ikke; koderne går fra 101 (København) til 860 (Hjørring).",
                 f"Municipality code {text} does not exist; codes run from 101 (Copenhagen) to 860 (Hjørring)",
@@ -138,7 +138,7 @@ def municipality(query: str) -> Municipality:
         return _municipality_row(hits.iloc[0])
     found = ", ".join(hits["short_name"]) if len(hits) else ""
     raise LandscapeLookupError(
-        "landscape.unknown-municipality",
+        UNKNOWN_MUNICIPALITY,
         Bilingual(
             f"Ingen entydig kommune hedder {text!r}" + (f" (passer på: {found})." if found else "."),
             f"No single municipality is called {text!r}" + (f" (matches: {found})." if found else "."),
@@ -212,7 +212,7 @@ def _known_system(system: str) -> str:
     if len(hits) == 1:
         return str(hits[0])
     raise LandscapeLookupError(
-        "landscape.unknown-system",
+        UNKNOWN_SYSTEM,
         Bilingual(
             f"Systemet {system!r} er ikke i oversigten. Kendte systemer: {', '.join(names)}.",
             f"The system {system!r} is not in the landscape. Known systems: {', '.join(names)}.",

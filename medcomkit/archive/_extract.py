@@ -18,6 +18,7 @@ from ..model import AttachmentMessage, CareMessage, Organisation, Patient, Recei
 from ..parsing import Message, parse_all
 from ..report import Kind, mask_cpr
 from ..sniff import FHIR_NS, is_edifact, json_document
+from .codes import NOT_A_MESSAGE
 
 __all__ = ["Record", "attachment_key", "normalise_cpr", "plain", "records"]
 
@@ -214,7 +215,7 @@ def _unreadable(data: bytes, fhir: bool, max_bytes: int) -> list[Record]:
     if report.kind is Kind.UNKNOWN:
         reason = report.errors[0].text if report.errors else Bilingual("ukendt type.", "unknown kind.")
         raise ParseError(
-            "archive.not-a-message",
+            NOT_A_MESSAGE,
             Bilingual(
                 "Filen er ikke en meddelelse, medcomkit kender, og journaliseres ikke: " + reason.da,
                 "The file is not a message medcomkit knows and is not journalised: " + reason.en,

@@ -17,8 +17,20 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._errors import MedcomkitError
+from .._errors import ArchiveError
 from .._lang import Bilingual
+from .codes import (
+    BUSY,
+    CORRUPT,
+    DATABASE_ERROR,
+    FOREIGN,
+    IS_DIRECTORY,
+    KEY_MISMATCH,
+    KEY_REQUIRED,
+    MISSING,
+    UNOPENABLE,
+    VERSION,
+)
 
 __all__ = [
     "APPLICATION_ID",
@@ -104,10 +116,6 @@ CREATE INDEX attachment_keys_entry ON attachment_keys (entry);
 _OPEN_PATIENCE = 30.0  # seconds, as the busy timeout of each statement
 
 
-class ArchiveError(MedcomkitError, OSError):
-    """The journal file cannot be used: missing, not a journal, damaged, too new, or locked."""
-
-
 def _error(code: str, da: str, en: str) -> ArchiveError:
     return ArchiveError(code, Bilingual(da, en))
 
@@ -121,18 +129,18 @@ def database_errors(path: Path) -> Iterator[None]:
         text = str(error)
         if "locked" in text or "busy" in text:
             raise _error(
-                "archive.busy",
+                BUSY,
                 f"Journalen {path} er optaget af et andet program ({text}). Prøv igen.",
                 f"The journal {path} is busy in another program ({text}). Try again.",
             ) from None
         raise _error(
-            "archive.database-error",
+            DATABASE_ERROR,
             f"Journalen {path} kan ikke læses eller skrives: {text}.",
             f"The journal {path} cannot be read or written: {text}.",
         ) from None
     except sqlite3.DatabaseError as error:
         raise _error(
-            "archive.corrupt",
+            CORRUPT,
             f"Journalen {path} er beskadiget eller ikke en SQLite-database: {error}.",
             f"The journal {path} is damaged or not an SQLite database: {error}.",
         ) from None
@@ -154,20 +162,20 @@ def open_journal(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlite
     """Open (and with ``create``, make) the journal at ``path``; return it and the patient key."""
     if path.is_dir():
         raise _error(
-            "archive.is-directory",
+            IS_DIRECTORY,
             f"{path} er en mappe, ikke en journalfil.",
             f"{path} is a folder, not a journal.",
         )
     if not path.exists() and not create:
         raise _error(
-            "archive.missing",
+            MISSING,
             f"Journalen {path} findes ikke. Den oprettes, når den første meddelelse tilføjes.",
             f"The journal {path} does not exist. It is created when the first message is added.",
         )
     try:
         return _open_waiting(path, create=create, key=key)
     except ArchiveError as error:
-        if create or error.code not in ("archive.database-error", "archive.unopenable"):
+        if create or error.code not in (DATABASE_ERROR, UNOPENABLE):
             raise
         # Read-only media: a WAL journal needs its -shm file, which a read-only folder cannot hold.
         # Nothing can write there, so the file is opened as immutable, for reading only.
@@ -183,7 +191,7 @@ def _open_waiting(path: Path, *, create: bool, key: bytes | None) -> tuple[sqlit
         try:
             return _open(path, create=create, key=key, read_only=False)
         except ArchiveError as error:
-            if error.code != "archive.busy" or time.monotonic() + pause > deadline:
+            if error.code != BUSY or time.monotonic() + pause > deadline:
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
@@ -200,7 +208,7 @@ def _open(
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
     except sqlite3.Error as error:
         raise _error(
-            "archive.unopenable",
+            UNOPENABLE,
             f"Journalen {path} kan ikke åbnes: {error}.",
             f"The journal {path} cannot be opened: {error}.",
         ) from None
@@ -220,7 +228,7 @@ def _prepare(
     if application_id != APPLICATION_ID:
         if application_id != 0 or tables or not create:
             raise _error(
-                "archive.foreign",
+                FOREIGN,
                 f"{path} er en SQLite-database, men ikke en medcomkit-journal; den røres ikke.",
                 f"{path} is an SQLite database but not a medcomkit journal; it is left untouched.",
             )
@@ -241,7 +249,7 @@ def _prepare(
         meta = dict(connection.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.OperationalError:
         raise _error(
-            "archive.corrupt",
+            CORRUPT,
             f"Journalen {path} mangler sine tabeller og er beskadiget.",
             f"The journal {path} lacks its tables and is damaged.",
         ) from None
@@ -250,7 +258,7 @@ def _prepare(
         version = 2
     if version is None or version > SCHEMA_VERSION:
         raise _error(
-            "archive.version",
+            VERSION,
             f"Journalen {path} har skemaversion {version}; denne medcomkit kender version {SCHEMA_VERSION}. "
             "Brug en nyere medcomkit.",
             f"The journal {path} has schema version {version}; this medcomkit knows version "
@@ -324,13 +332,13 @@ def _patient_key(meta: dict[str, str], key: bytes | None, path: Path) -> bytes:
     chosen = key if key is not None else stored
     if chosen is None:
         raise _error(
-            "archive.key-required",
+            KEY_REQUIRED,
             f"Journalen {path} bruger en nøgle til patientindekset, som ikke ligger i filen. Angiv nøglen.",
             f"The journal {path} uses a patient-index key that is not kept in the file. Supply the key.",
         )
     if not hmac.compare_digest(key_check(chosen), meta.get("key-check", "")):
         raise _error(
-            "archive.key-mismatch",
+            KEY_MISMATCH,
             f"Nøglen passer ikke til journalen {path}.",
             f"The key does not match the journal {path}.",
         )

@@ -21,9 +21,10 @@ from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam
 from ..oioxml._xml import COPENHAGEN
 from ..pdf import PdfDocument
 from ..report import mask_cpr
-from ._describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when
 from ._extract import attachment_key, plain
 from ._schema import ArchiveError
+from .codes import EXPORT_NOT_EMPTY
+from .describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when
 from .state import Status, state_label
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ def export_entry(
     entry = archive.entry(entry_id)
     if directory.exists() and (not directory.is_dir() or _has_files(directory)):
         raise ArchiveError(
-            "archive.export-not-empty",
+            EXPORT_NOT_EMPTY,
             Bilingual(
                 f"{directory} findes og er ikke en tom mappe; journalkopien skrives kun i en ny eller "
                 "tom mappe.",

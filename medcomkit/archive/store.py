@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .._errors import MedcomkitError
+from .._errors import EntryNotFound
 from .._lang import Bilingual
 from ..model import ReceiptKind
 from ..oioxml._xml import COPENHAGEN
@@ -24,6 +24,7 @@ from ..source import Source, read_source
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from ._extract import Record, normalise_cpr, records
 from ._schema import database_errors, open_journal, transaction
+from .codes import NO_SUCH_ENTRY
 from .state import FHIR_POLICY, OIOXML_POLICY, Answer, ResendPolicy, State, Status, status_of
 
 __all__ = ["Added", "Archive", "Direction", "Entry", "EntryNotFound"]
@@ -44,10 +45,6 @@ _CHUNK = 500  # ids per IN (...) list, well below SQLite's variable limit
 class Direction(StrEnum):
     SENT = "sent"
     RECEIVED = "received"
-
-
-class EntryNotFound(MedcomkitError, LookupError):
-    """No journal entry has the id asked for."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,7 +371,7 @@ class Archive:
         rows = self._rows(f"{_SELECT} WHERE e.id = ?", (entry_id,))
         if not rows:
             raise EntryNotFound(
-                "archive.no-such-entry",
+                NO_SUCH_ENTRY,
                 Bilingual(f"Journalen har ingen post {entry_id}.", f"The journal has no entry {entry_id}."),
             )
         return _entry(rows[0])

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from .._errors import BuildError, MedcomkitError
-from .._exit import unexpected
+from .._errors import BuildError, MedcomkitError, unexpected
 from .._lang import Bilingual
 from ..files import FileBatch
 from ..model import AttachmentMessage, CareMessage
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .changes import Conversion
+from .codes import INPUT, XBIN01_UNREFERENCED
 from .outcome import ConvertedFile, output_name
 from .pairing import pair_attachments
 from .to_fhir import SorLookup, xdis91_to_carecommunication
@@ -137,7 +137,7 @@ def _raise(error: MedcomkitError) -> None:
 
 def _unsupported(path: Path, wanted: str) -> BuildError:
     return BuildError(
-        "convert.input",
+        INPUT,
         Bilingual(
             f"{path.name} kan ikke konverteres hertil: konverteringen tager {wanted} (og XBIN01) som input.",
             f"{path.name} cannot be converted this way: the conversion takes {wanted} (and XBIN01) as input.",
@@ -148,7 +148,7 @@ def _unsupported(path: Path, wanted: str) -> BuildError:
 def _unreferenced(paths: Sequence[Path]) -> BuildError:
     names = ", ".join(p.name for p in paths)
     return BuildError(
-        "convert.xbin01-unreferenced",
+        XBIN01_UNREFERENCED,
         Bilingual(
             f"Ingen XDIS91 henviser til XBIN01 {names}; den konverteres ikke (giv dens XDIS91 med).",
             f"No XDIS91 refers to XBIN01 {names}; it is not converted (give its XDIS91 too).",

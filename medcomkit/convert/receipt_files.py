@@ -11,6 +11,7 @@ from .._errors import MedcomkitError
 from .._lang import Bilingual
 from ..model import Receipt, ReceiptKind
 from .changes import Correlation
+from .codes import RECEIPT_MISSING
 from .outcome import (
     ConvertedFile,
     Notice,
@@ -55,7 +56,7 @@ def convert_xctl(
         conversion = xctl_to_acknowledgement(answers, correlation)
         data = build_acknowledgement(conversion.result, format=fhir_format)
     except MedcomkitError as error:
-        if error.code != "convert.receipt-missing":
+        if error.code != RECEIPT_MISSING:
             run.refused.append(Refusal(item.source, cannot(item, error), item.report))
             return
         # Use cases, Ack mapping: while one of the two XCTL is missing no Acknowledgement is sent.

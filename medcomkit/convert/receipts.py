@@ -20,6 +20,7 @@ from ..model import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter,
 from ..oioxml._xml import COPENHAGEN
 from ..oioxml.common import new_letter_id
 from .changes import Conversion, Correlation, Notes
+from .codes import RECEIPT_MISMATCH, RECEIPT_MISSING
 
 __all__ = ["acknowledgement_to_xctl", "xctl_to_acknowledgement"]
 
@@ -144,7 +145,7 @@ def xctl_to_acknowledgement(
     missing = sorted(letter for envelope, letter in expected - set(answered))
     if missing:
         raise BuildError(
-            "convert.receipt-missing",
+            RECEIPT_MISSING,
             Bilingual(
                 f"Der mangler kvittering for {', '.join(missing)}; der sendes ingen Acknowledgement, og "
                 "FHIR-afsenderen sender igen.",
@@ -243,7 +244,7 @@ def _refusal_code_note(reason: RefuseReason, notes: Notes) -> None:
 
 def _mismatch(answered: str, expected: str) -> BuildError:
     return BuildError(
-        "convert.receipt-mismatch",
+        RECEIPT_MISMATCH,
         Bilingual(
             f"Kvitteringen svarer på {answered}, men korrelationen gælder {expected}.",
             f"The acknowledgement answers {answered}, but the correlation is for {expected}.",

@@ -23,6 +23,7 @@ from .._errors import SourceError
 from .._lang import Bilingual
 from ..model import Activity, Address, MessageRef, Organisation, OrgIdKind, ThreadEvent
 from .changes import Correlation
+from .codes import STATE_UNREADABLE
 
 __all__ = ["STATE_FILE", "ConversionState"]
 
@@ -65,7 +66,7 @@ class ConversionState:
             self._db.executescript(_SCHEMA)
         except sqlite3.Error as error:
             raise SourceError(
-                "convert.state-unreadable",
+                STATE_UNREADABLE,
                 Bilingual(
                     f"Konverteringens tilstandsfil {path} kan ikke bruges: {error}.",
                     f"The conversion state file {path} cannot be used: {error}.",

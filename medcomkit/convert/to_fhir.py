@@ -41,6 +41,7 @@ from ..oioxml.checks import sniff_file_type
 from ..oioxml.xbin01 import join_attachments, object_key
 from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
+from .codes import NOT_OIOXML, SOR_MISSING
 
 if TYPE_CHECKING:
     from ..sor import SorRegistry
@@ -135,7 +136,7 @@ def xdis91_to_carecommunication(
     notes = Notes()
     if letter.thread_id is not None:
         raise BuildError(
-            "convert.not-oioxml",
+            NOT_OIOXML,
             Bilingual(
                 "Meddelelsen er allerede en CareCommunication (den har et tråd-id).",
                 "The message already is a CareCommunication (it has a thread id).",
@@ -222,7 +223,7 @@ def _organisation(
     sor = party.sor or (entry.sor if entry else None)
     if sor is None:
         raise BuildError(
-            "convert.sor-missing",
+            SOR_MISSING,
             Bilingual(
                 f"{element} ({party.ean}) har ingen SOR-kode, og SOR-opslaget fandt ingen. "
                 "En CareCommunication skal have SOR-koden på afsender og modtager; "

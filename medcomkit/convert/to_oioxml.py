@@ -40,6 +40,7 @@ from ..oioxml.codes import EXPECTED_OBJECT_CODE
 from ..oioxml.common import new_letter_id
 from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
+from .codes import NOT_FHIR, SOR_MISSING, TIME_MISSING
 
 # PersonSurnameName is mandatory in XDIS91 (sheet 2, «Patient family name»), but a CareCommunication
 # may mark the family name unknown (data-absent-reason), as MedCom's R-Tek-B does.
@@ -72,7 +73,7 @@ def carecommunication_to_xdis91(
     notes = Notes()
     if message.thread_id is None:
         raise BuildError(
-            "convert.not-fhir",
+            NOT_FHIR,
             Bilingual(
                 "Meddelelsen er ikke en CareCommunication (den har intet tråd-id).",
                 "The message is not a CareCommunication (it has no thread id).",
@@ -198,7 +199,7 @@ def _oioxml_id(value: str, source: str, target: str, new_id: Callable[[], str], 
 def _minute(moment: datetime, source: str, target: str, notes: Notes, mapping: str) -> datetime:
     if moment.year == 1:  # the reader's mark for a time the message lacks (datetime.min)
         raise BuildError(
-            "convert.time-missing",
+            TIME_MISSING,
             Bilingual(
                 f"Meddelelsen mangler {source}, som {target} skal have, og kan ikke konverteres.",
                 f"The message lacks the time {source}, which {target} needs; it cannot be converted.",
@@ -255,7 +256,7 @@ def _newest_author(message: CareMessage) -> Author | None:
 def _party(party: Organisation, element: str, notes: Notes, *, phone: str | None = None) -> Organisation:
     if party.sor is None:
         raise BuildError(
-            "convert.sor-missing",
+            SOR_MISSING,
             Bilingual(
                 f"Organization {party.ean} har ingen SOR-kode; XDIS91 skal have en identifikator.",
                 f"Organization {party.ean} has no SOR code; XDIS91 needs an identifier.",

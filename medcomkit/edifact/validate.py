@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 
 from .._errors import ParseError
-from .._rule import Rule, issue_for_error
+from .._rule import IssueCollector, issue_for_error
 from ..identifiers import (
     CprProblem,
     GlnProblem,
@@ -57,14 +57,17 @@ _EXTENSION_NAMES = reverse(EXTENSIONS)
 _OBJECT_NAMES = reverse(OBJECT_CODES)
 
 
-class _Collector:
-    def __init__(self, interchange: Interchange) -> None:
-        self.interchange = interchange
-        self.issues: list[Issue] = []
+class _Collector(IssueCollector):
+    """The issues of one interchange, placed by segment."""
 
-    def add(self, check: Rule, segment: Segment | None, **params: object) -> None:
-        location, line = self.interchange.syntax.where(segment)
-        self.issues.append(check.issue(location, line, **params))
+    __slots__ = ("interchange",)
+
+    def __init__(self, interchange: Interchange) -> None:
+        super().__init__()
+        self.interchange = interchange
+
+    def locate(self, segment: Segment | None) -> tuple[str | None, int | None]:
+        return self.interchange.syntax.where(segment)
 
 
 def validate_edifact(data: bytes) -> tuple[Kind, list[Issue]]:

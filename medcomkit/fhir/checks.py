@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .._rule import Rule
+from .._rule import IssueCollector, Rule
 from ..report import Issue, Kind
 from . import rules as r
 from .document import FhirDocument
@@ -31,16 +31,18 @@ def finding(rule: Rule, location: str | None, node: object = None, **params: Any
     return Finding(rule, location, node, params)
 
 
-class Checker:
-    """Collects the issues of one document."""
+class Checker(IssueCollector):
+    """Collects the issues of one document, one per rule and place."""
+
+    __slots__ = ("_seen", "document", "locations")
 
     def __init__(self, document: FhirDocument) -> None:
+        super().__init__(document.issues)
         self.document = document
-        self.issues: list[Issue] = list(document.issues)
         self._seen: set[tuple[str, str | None]] = {(i.rule, i.location) for i in self.issues}
         self.locations: set[str] = {i.location for i in self.issues if i.location}
 
-    def add(self, rule: Rule, location: str | None, node: object = None, **params: Any) -> None:
+    def add(self, rule: Rule, location: str | None, node: object = None, /, **params: Any) -> None:
         key = (rule.id, location)
         if key in self._seen:
             return

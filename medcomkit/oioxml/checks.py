@@ -17,7 +17,7 @@ from typing import cast
 from lxml import etree
 
 from .._lang import Bilingual
-from .._rule import Rule
+from .._rule import IssueCollector, Rule
 from .._search import contains
 from ..identifiers import (
     CprProblem,
@@ -151,34 +151,35 @@ _FILTERS: dict[Kind, tuple[str, ...]] = {
 }
 
 
-class Checker:
+class Checker(IssueCollector):
     """Business-rule issues for one Emessage."""
 
-    __slots__ = ("_clark_prefix", "_omitted", "_worst", "data", "issues", "ns", "payloads")
+    __slots__ = ("_clark_prefix", "_omitted", "_worst", "data", "ns", "payloads")
 
     def __init__(self, ns: str, data: bytes, payloads: Mapping[str, Base64Facts] | None = None) -> None:
+        super().__init__()
         self.ns = ns
         self.data = data
         self.payloads = payloads  # attachment texts set aside before parsing, by their marker
-        self.issues: list[Issue] = []
         self._clark_prefix = f"{{{ns}}}"
         self._omitted = 0
         self._worst = Severity.INFORMATION
 
-    def add(self, check: Rule, element: etree._Element | None, **params: object) -> None:
+    def locate(self, element: etree._Element | None) -> tuple[str | None, int | None]:
+        """The element's path below ``/Emessage`` (without namespace) and its line."""
+        if element is None:
+            return None, None
+        path = element.getroottree().getelementpath(element)
+        location = "/Emessage" if path == "." else "/Emessage/" + path.replace(self._clark_prefix, "")
+        return location, line_of(element)
+
+    def add(self, check: Rule, element: etree._Element | None, /, **params: object) -> None:
         if len(self.issues) >= MAX_ISSUES:
             # Past what a report shows, only count: an element path costs time linear in the
             # element's siblings, so a million of them would take hours and gigabytes.
             self.count_omitted(1, check.severity)
             return
-        location = line = None
-        if element is not None:
-            path = element.getroottree().getelementpath(element)
-            location = "/Emessage" if path == "." else "/Emessage/" + path.replace(self._clark_prefix, "")
-            line = line_of(element)
-        self.issues.append(
-            Issue(check.id, check.severity, check.text, location, line, check.type, tuple(params.items()))
-        )
+        super().add(check, element, **params)
 
     def count_omitted(self, count: int, severity: Severity) -> None:
         """Count ``count`` issues of ``severity`` that the report will not list."""

@@ -37,7 +37,7 @@ from .receive import RECEIVE_CHECKS, ReceiveSubject
 from .send import SEND_CHECKS, SendSubject
 from .xdis91 import XDIS91_CHECKS, Xdis91Subject
 
-__all__ = ["CaseResult", "Finding", "Outcome", "SelftestResult", "run_selftest", "write_manifest"]
+__all__ = ["CaseIssue", "CaseResult", "Outcome", "SelftestResult", "run_selftest", "write_manifest"]
 
 
 class Outcome(StrEnum):
@@ -47,8 +47,12 @@ class Outcome(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
-    """One issue found in a case, and the file it is about (``None``: the case as a whole)."""
+class CaseIssue:
+    """One issue found in a case, and the file it is about (``None``: the case as a whole).
+
+    Called ``Finding`` before; that name now means only what a FHIR check yields (a rule and a place,
+    not yet an issue), so one word keeps one meaning across packages.
+    """
 
     file: str | None
     issue: Issue
@@ -60,10 +64,10 @@ class CaseResult:
     outcome: Outcome
     files: tuple[str, ...] = ()
     answered: tuple[str, ...] = ()
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[CaseIssue, ...] = ()
 
     @property
-    def errors(self) -> tuple[Finding, ...]:
+    def errors(self) -> tuple[CaseIssue, ...]:
         return tuple(f for f in self.findings if f.issue.severity is Severity.ERROR)
 
 
@@ -126,28 +130,28 @@ class SelftestResult:
 # --- shared steps ------------------------------------------------------------------------------------
 
 
-def _validation(loaded: Loaded) -> list[Finding]:
+def _validation(loaded: Loaded) -> list[CaseIssue]:
     findings = [
-        Finding(loaded.name, i) for i in loaded.report.issues if i.severity is not Severity.INFORMATION
+        CaseIssue(loaded.name, i) for i in loaded.report.issues if i.severity is not Severity.INFORMATION
     ]
     if loaded.message is None and loaded.problem is not None:
-        findings.append(Finding(loaded.name, r.UNREADABLE.issue(reason=loaded.problem)))
+        findings.append(CaseIssue(loaded.name, r.UNREADABLE.issue(reason=loaded.problem)))
     return findings
 
 
-def _wrong_kind(loaded: Loaded, expected: str) -> Finding:
-    return Finding(loaded.name, r.WRONG_KIND.issue(found=loaded.kind.value, expected=expected))
+def _wrong_kind(loaded: Loaded, expected: str) -> CaseIssue:
+    return CaseIssue(loaded.name, r.WRONG_KIND.issue(found=loaded.kind.value, expected=expected))
 
 
 def _result(
-    case: Case, files: Iterable[Loaded], answered: Iterable[str], findings: Iterable[Finding]
+    case: Case, files: Iterable[Loaded], answered: Iterable[str], findings: Iterable[CaseIssue]
 ) -> CaseResult:
     found = tuple(findings)
     outcome = Outcome.FAILED if any(f.issue.severity is Severity.ERROR for f in found) else Outcome.PASSED
     return CaseResult(case, outcome, tuple(f.name for f in files), tuple(answered), found)
 
 
-def _missing(case: Case, answered: Iterable[str] = (), findings: Iterable[Finding] = ()) -> CaseResult:
+def _missing(case: Case, answered: Iterable[str] = (), findings: Iterable[CaseIssue] = ()) -> CaseResult:
     return CaseResult(case, Outcome.MISSING, (), tuple(answered), tuple(findings))
 
 
@@ -257,7 +261,7 @@ def _send_case(case: Case, folder: _Folder, fixtures: _Fixtures) -> CaseResult:
         return _missing(case, [f.name for f in theirs])
     if len(mine) > 1:
         several = r.SEVERAL.issue(count=len(mine), files=", ".join(f.name for f in mine))
-        return _result(case, mine, [f.name for f in theirs], [Finding(None, several)])
+        return _result(case, mine, [f.name for f in theirs], [CaseIssue(None, several)])
     loaded = mine[0]
     findings = _validation(loaded)
     message = loaded.message
@@ -275,13 +279,13 @@ def _send_case(case: Case, folder: _Folder, fixtures: _Fixtures) -> CaseResult:
         if answered is None and wanted is not None:
             answered = fixtures.find(wanted, loaded)
         if answered is None:
-            findings.append(Finding(loaded.name, r.UNANSWERED.issue(message=wanted or "?")))
+            findings.append(CaseIssue(loaded.name, r.UNANSWERED.issue(message=wanted or "?")))
     answered_message = answered.message if answered is not None else None
     assert answered_message is None or isinstance(answered_message, CareMessage)
     subject = SendSubject(case, message, answered_message)
     for check in case.checks:
         if check in SEND_CHECKS:
-            findings += [Finding(loaded.name, issue) for issue in SEND_CHECKS[check](subject)]
+            findings += [CaseIssue(loaded.name, issue) for issue in SEND_CHECKS[check](subject)]
     return _result(
         case, mine, [answered.name] if answered is not None else [f.name for f in theirs], findings
     )
@@ -310,11 +314,11 @@ def _receive_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
     given = folder.answers.get(case.id) or beside
     received_files = given or [load_bytes(f.name, f.data) for f in inputs.for_case(case.id)]
     if not received_files:
-        return _missing(case, findings=[Finding(None, r.INPUT_MISSING.issue(case=case.id))])
+        return _missing(case, findings=[CaseIssue(None, r.INPUT_MISSING.issue(case=case.id))])
     names = [f.name for f in received_files]
     if not acks:
         return _missing(case, names)
-    findings: list[Finding] = []
+    findings: list[CaseIssue] = []
     for ack in acks:
         findings += _validation(ack)
         if ack.message is not None and ack.kind is not Kind.ACKNOWLEDGEMENT:
@@ -324,7 +328,7 @@ def _receive_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
         problem = received_files[0].problem or Bilingual(
             "ikke en CareCommunication", "not a CareCommunication"
         )
-        findings.append(Finding(received_files[0].name, r.UNREADABLE.issue(reason=problem)))
+        findings.append(CaseIssue(received_files[0].name, r.UNREADABLE.issue(reason=problem)))
         return _result(case, acks, names, findings)
     first: tuple[Receipt, ...] = ()
     if case.duplicate_of is not None:
@@ -332,7 +336,7 @@ def _receive_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
     subject = ReceiveSubject(case, tuple(_receipts(acks)), received, first, len(acks))
     for check in case.checks:
         if check in RECEIVE_CHECKS:
-            findings += [Finding(file, issue) for file, issue in RECEIVE_CHECKS[check](subject)]
+            findings += [CaseIssue(file, issue) for file, issue in RECEIVE_CHECKS[check](subject)]
     return _result(case, acks, names, findings)
 
 
@@ -352,7 +356,7 @@ def _xdis91_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
         files = [f for f in files if f.kind not in _OIOXML_LETTERS]
     if not files:
         return _missing(case, [f.name for f in received])
-    findings: list[Finding] = []
+    findings: list[CaseIssue] = []
     if receipts_case and not received:
         received = [load_bytes(f.name, f.data) for f in inputs.for_case(case.id)]
     expected = _RECEIPTS if receipts_case else _OIOXML_LETTERS
@@ -363,7 +367,7 @@ def _xdis91_case(case: Case, folder: _Folder, inputs: Inputs) -> CaseResult:
     subject = Xdis91Subject(case, tuple(files), tuple(received))
     for check in case.checks:
         if check in XDIS91_CHECKS:
-            findings += [Finding(file, issue) for file, issue in XDIS91_CHECKS[check](subject)]
+            findings += [CaseIssue(file, issue) for file, issue in XDIS91_CHECKS[check](subject)]
     return _result(case, files, [f.name for f in received], findings)
 
 

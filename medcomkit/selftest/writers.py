@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from .._lang import Bilingual, Lang
 from ..report import Severity
 from .cases import protocol_intro
-from .run import CaseResult, Finding, Outcome, SelftestResult
+from .run import CaseIssue, CaseResult, Outcome, SelftestResult
 
 __all__ = ["to_html", "to_junit", "to_markdown", "to_text"]
 
@@ -65,7 +65,7 @@ def _summary(result: SelftestResult, lang: Lang) -> str:
     return f"{len(result.results)} cases: {passed} passed, {failed} failed, {missing} without a message"
 
 
-def _finding(finding: Finding, lang: Lang) -> str:
+def _finding(finding: CaseIssue, lang: Lang) -> str:
     where = f" ({finding.file})" if finding.file else ""
     label = _SEVERITY[finding.issue.severity].get(lang)
     return f"{label} [{finding.issue.rule}]{where} {finding.issue.message(lang)}"
@@ -75,7 +75,7 @@ def _matched_by(result: SelftestResult, lang: Lang) -> str:
     return f"{_t('manifest', lang).lower()} {result.manifest}" if result.manifest else _t("naming", lang)
 
 
-def _worst_first(findings: Iterable[Finding]) -> list[Finding]:
+def _worst_first(findings: Iterable[CaseIssue]) -> list[CaseIssue]:
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFORMATION: 2}
     return sorted(findings, key=lambda f: order[f.issue.severity])
 

@@ -15,6 +15,7 @@ import re
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Final
 
 from lxml import etree
 
@@ -30,6 +31,10 @@ from .model import MIME_TAG, VANS_NS, EndPoint, MetaInformation, VansEnvelope
 from .payload import describe_payload
 
 __all__ = ["build_envelope", "read_envelope", "unwrap", "wrap"]
+
+# Error codes of building an envelope.
+BUILD_MISSING: Final = "vans.build-missing"
+BUILD_INVALID: Final = "vans.build-invalid"
 
 _DIGITS = re.compile(r"[0-9]+")
 
@@ -75,7 +80,7 @@ def wrap(
     ]
     if missing or sender is None or receiver is None or name is None:
         raise BuildError(
-            "vans.build-missing",
+            BUILD_MISSING,
             Bilingual(
                 f"Kuverten kan ikke bygges: indholdet ({info.what.da}) oplyser ikke {', '.join(missing)}; "
                 "angiv dem.",
@@ -119,7 +124,7 @@ def build_envelope(envelope: VansEnvelope) -> bytes:
     meta, payload = envelope.meta, envelope.payload
     if meta is None or payload is None:
         raise BuildError(
-            "vans.build-missing",
+            BUILD_MISSING,
             Bilingual(
                 "En kuvert skal have en meddelelse (meta og payload).",
                 "An envelope needs a message (meta and payload).",
@@ -161,7 +166,7 @@ def build_envelope(envelope: VansEnvelope) -> bytes:
     data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     raise_for_errors(
         inspect_envelope(parse_xml(data, max_bytes=len(data)).root).issues,
-        "vans.build-invalid",
+        BUILD_INVALID,
         Bilingual("Kuverten bliver ugyldig: ", "The envelope would be invalid: "),
     )
     return data

@@ -59,7 +59,21 @@ def test_exit_codes_are_defined_once() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if re.match(r"\s*EXIT_[A-Z]+(?:\s*,\s*EXIT_[A-Z]+)*\s*(?::[^=]*)?=\s*[0-9(]", line):
                 definitions.append(f"{path.relative_to(ROOT)}: {line.strip()}")
-    assert {d.split(":")[0] for d in definitions} == {"medcomkit/_exit.py"}, definitions
+    assert {d.split(":")[0] for d in definitions} == {"medcomkit/cli/exit.py"}, definitions
+
+
+def test_argparse_and_the_exit_table_live_only_in_the_cli_package() -> None:
+    """Library code raises or returns; only ``medcomkit.cli`` parses arguments and picks exit codes."""
+    outside = []
+    for path in (ROOT / "medcomkit").rglob("*.py"):
+        if path.relative_to(ROOT / "medcomkit").parts[0] in ("cli", "__main__.py"):  # python -m medcomkit
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(
+                r"\s*(?:import argparse\b|from argparse import|from [.\w]*cli(?:\.\w+)* import)", line
+            ):
+                outside.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert outside == []
 
 
 def test_a_missing_file_and_a_folder_are_exit_2_with_the_same_rule_id_everywhere(

@@ -27,7 +27,7 @@ from lxml import etree
 
 import medcomkit
 from medcomkit import MedcomkitError
-from medcomkit.archive._describe import describe
+from medcomkit.archive.describe import describe
 from medcomkit.convert.files import convert_files
 from medcomkit.demo import demo_care_message, demo_care_thread, demo_referral
 

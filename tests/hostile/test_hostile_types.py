@@ -19,7 +19,7 @@ import pytest
 
 import medcomkit
 from medcomkit import MedcomkitError, ParseError
-from medcomkit.archive._describe import describe
+from medcomkit.archive.describe import describe
 from medcomkit.convert.files import convert_files
 from medcomkit.demo import demo_care_thread
 from medcomkit.stats import load_stats

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from medcomkit.cli import main
 from medcomkit.sor import demo_registry
-from medcomkit.sor_index import NameIndex, NameRanks
+from medcomkit.sor.index import NameIndex, NameRanks
 
 _WORD = st.text(alphabet="abeor0129", min_size=1, max_size=6)
 _KEY = st.lists(_WORD, min_size=1, max_size=5).map(" ".join)

@@ -1,6 +1,6 @@
 """``medcomkit archive add|list|show``: the journal from the command line.
 
-Exit status (the table in ``medcomkit._exit``): 0 when every file was journalised (byte-identical
+Exit status (the table in ``medcomkit.cli.exit``): 0 when every file was journalised (byte-identical
 duplicates included), 1 when a file is no message medcomkit knows, reuses an envelope id, or
 conflicts with a journalised message (same ids, other bytes: kept as its own entry), 2 for
 missing or unreadable paths and a journal that cannot be used. Every file is tried, whatever
@@ -16,14 +16,14 @@ from datetime import datetime
 from typing import Any
 
 from .._errors import MedcomkitError
-from .._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
 from .._lang import Bilingual, Lang
+from ..archive.describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
+from ..archive.state import State, Status, state_label
+from ..archive.store import Archive, Entry, as_moment
 from ..files import clip
 from ..reliable import Arrival
 from ..xmlsafe import MAX_DOCUMENT_BYTES
-from ._describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
-from .state import State, Status, state_label
-from .store import Archive, Entry, as_moment
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
 
 __all__ = ["run"]
 
@@ -57,7 +57,7 @@ def _moment(text: str) -> datetime:
         return as_moment(datetime.fromisoformat(text))
     except ValueError:
         raise MedcomkitError(
-            "cli.usage",
+            USAGE,
             Bilingual(
                 f"--now skal være et tidspunkt som 2026-11-26T10:15, ikke {clip(text)!r}.",
                 f"--now must be a time such as 2026-11-26T10:15, not {clip(text)!r}.",

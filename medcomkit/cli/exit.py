@@ -11,6 +11,9 @@
 A batch command handles every input, prints each failure and returns the highest status at the
 end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
 values clipped (:func:`medcomkit.files.clip`), never as a traceback.
+
+This is the one exit-code table. Library code never picks an exit status: it raises an error with
+a code (see :mod:`medcomkit._errors`) or returns a report, and :func:`exit_status` maps it here.
 """
 
 from __future__ import annotations
@@ -19,19 +22,22 @@ import re
 import sys
 from typing import Final
 
-from ._errors import MedcomkitError, SourceError
-from ._lang import Bilingual, Lang
-from .files import MAX_QUOTED, clip
+from .._errors import MedcomkitError, unexpected
+from .._lang import Lang
+from ..files import MAX_QUOTED, clip
+from ..xmlsafe import TOO_LARGE
 
-__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
+__all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "USAGE", "exit_status", "print_error", "unexpected"]
 
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
+USAGE: Final = "cli.usage"  # the rule id of every usage error, whichever command finds it
+
 _MAX_MESSAGE: Final = 1000  # characters; a message that quotes a value is cut before the terminal is flooded
 # Problems with the input itself, not with how the command was called, whatever exception carries them.
-_INPUT_PROBLEMS: Final = frozenset({"xml.too-large"})
+_INPUT_PROBLEMS: Final = frozenset({TOO_LARGE.id})
 # A run of characters no message of ours would quote: twice what a quoted value may be (a quoted
 # value may carry its quotes and a few marks beside its MAX_QUOTED characters).
 _LONG_WORD: Final = re.compile(rf"[^\s…]{{{2 * MAX_QUOTED + 1},}}")
@@ -41,38 +47,12 @@ def exit_status(error: BaseException) -> int:
     """The exit status for ``error``: 2 when the command could not run as asked, else 1."""
     if isinstance(error, MedcomkitError) and error.code in _INPUT_PROBLEMS:
         return EXIT_INVALID
-    if isinstance(error, MedcomkitError) and error.code == "cli.usage":
+    if isinstance(error, MedcomkitError) and error.code == USAGE:
         return EXIT_USAGE
     # SourceError and the journal's ArchiveError are OSErrors too; LookupError: an id not there.
     if isinstance(error, OSError | LookupError):
         return EXIT_USAGE
     return EXIT_INVALID
-
-
-def unexpected(error: BaseException, where: str | None = None) -> MedcomkitError:
-    """An error medcomkit did not foresee, as a :class:`MedcomkitError` with a rule id, so a batch
-    can report it and go on with the next input instead of ending in a traceback."""
-    if isinstance(error, MedcomkitError):
-        return error
-    if isinstance(error, OSError):
-        reason = clip(error.strerror or error, 200)
-        name = clip(error.filename if error.filename is not None else where or "", 200)
-        return SourceError(
-            "file.os-error",
-            Bilingual(
-                f"{name}: styresystemet svarede: {reason}.", f"{name}: the operating system said: {reason}."
-            ),
-        )
-    detail = clip(f"{type(error).__name__}: {error}", 200)
-    return MedcomkitError(
-        "internal.unexpected",
-        Bilingual(
-            f"{where + ': ' if where else ''}medcomkit kunne ikke behandle inputtet ({detail}). De øvrige "
-            "input behandles; meld gerne fejlen med filen.",
-            f"{where + ': ' if where else ''}medcomkit could not handle the input ({detail}). The other "
-            "inputs are handled; please report this with the file.",
-        ),
-    )
 
 
 def print_error(error: MedcomkitError, lang: Lang, *, where: object = None) -> None:

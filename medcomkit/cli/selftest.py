@@ -11,13 +11,13 @@ import sys
 from pathlib import Path
 
 from .._errors import MedcomkitError
-from .._exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
 from .._lang import Lang
 from ..files import FileBatch
+from ..selftest.cases import Protocol
+from ..selftest.inputs import find_reference, inputs_for, write_inputs
+from ..selftest.run import run_selftest, write_manifest
 from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .cases import Protocol
-from .inputs import find_reference, inputs_for, write_inputs
-from .run import run_selftest, write_manifest
+from .exit import EXIT_OK, EXIT_USAGE, USAGE, print_error, unexpected
 
 __all__ = ["REPORT_NAMES", "run"]
 
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
 def _write_inputs(protocol: Protocol, args: argparse.Namespace, lang: Lang) -> int:
     if protocol is Protocol.CARECOMMUNICATION_SEND:
         print(
-            "medcomkit: cli.usage: "
+            f"medcomkit: {USAGE}: "
             + _say(
                 lang,
                 "--write-inputs gælder modtageprotokollen og xdis91; til afsendelse svarer jeres system på "

@@ -156,12 +156,6 @@ class Probe:
                 return None
         return self._full
 
-    @property
-    def root_tag(self) -> str:
-        """The root element's ``{namespace}name`` of the tree parsed so far, or ``""``."""
-        document = self._full or self._document
-        return document.root.tag if document is not None and isinstance(document.root.tag, str) else ""
-
 
 class Pairing(NamedTuple):
     """How a codec checks messages that travel in separate files against each other.

@@ -55,6 +55,18 @@ def test_vars_and_dir_hold_exactly_all_after_the_main_entry_points_ran(tmp_path:
     assert "__version__" in vars(medcomkit)
 
 
+def test_what_leaked_before_is_not_reachable_unless_it_is_an_imported_submodule() -> None:
+    """The 18 names that leaked out before: the helpers of ``__init__`` are gone for good; a
+    submodule is an attribute only as Python makes it one (after ``import medcomkit.<name>``)."""
+    for name in ("annotations", "importlib", "TYPE_CHECKING", "Any", "sys", "types", "typing"):
+        with pytest.raises(AttributeError):
+            getattr(medcomkit, name)
+    for name in ("edifact", "fhir", "files", "identifiers", "markup", "model", "oioxml", "report", "source"):
+        importlib.import_module(f"medcomkit.{name}")
+        assert getattr(medcomkit, name) is sys.modules[f"medcomkit.{name}"]
+        assert name not in vars(medcomkit)
+
+
 def test_a_submodule_is_reached_once_imported_but_not_listed() -> None:
     importlib.import_module("medcomkit.oioxml.xdis91")
     assert medcomkit.oioxml is sys.modules["medcomkit.oioxml"]

@@ -3,9 +3,10 @@
 :mod:`report_snapshot` keeps the reports; this keeps the rest: what ``convert`` makes of every
 reference example (the bytes of each file, the change list and the notes, in Danish and English,
 through the Python API and the command line; receipts converted back through the state of the
-conversion they answer), and what every deterministic command prints and writes (``validate``, ``convert``, ``demo``, ``vans``, ``archive``, ``sor``, ``stats``,
-``selftest``, and argparse's usage errors): exit status, standard output, standard error, and the
-name and bytes of each file written. Only digests are stored (``output_digests.json``), never
+conversion they answer), and what every deterministic command prints and writes (``validate``,
+``convert``, ``demo``, ``vans``, ``archive``, ``sor``, ``stats``, ``selftest``, and argparse's
+usage errors): exit status, standard output, standard error, and the name and bytes of each file
+written. Only digests are stored (``output_digests.json``), never
 third-party content.
 
 The command line is run in this process through ``medcomkit.cli.main`` (a subprocess per run would
@@ -172,15 +173,16 @@ def pinned() -> Iterator[None]:
     def token_bytes(nbytes: int | None = None) -> bytes:
         return next(token).to_bytes(nbytes or 32, "big")
 
-    swapped: list[tuple[Any, str, Any]] = []
+    # Replaced where they are looked up: in the stdlib modules, and in every medcomkit module that
+    # imported the name itself (``from datetime import datetime``, ``from uuid import uuid4``).
+    swapped = [(uuid, "uuid4", uuid4), (secrets, "choice", choice), (secrets, "token_bytes", token_bytes)]
+    stand_ins: dict[int, Any] = {id(getattr(owner, attr)): value for owner, attr, value in swapped}
+    stand_ins |= {id(_real_datetime): _FrozenDatetime, id(_real_date): _FrozenDate}
     for name, module in list(sys.modules.items()):
         if name == "medcomkit" or name.startswith("medcomkit."):
             for attribute, value in list(vars(module).items()):
-                if value is _real_datetime:
-                    swapped.append((module, attribute, _FrozenDatetime))
-                elif value is _real_date:
-                    swapped.append((module, attribute, _FrozenDate))
-    swapped += [(uuid, "uuid4", uuid4), (secrets, "choice", choice), (secrets, "token_bytes", token_bytes)]
+                if id(value) in stand_ins:
+                    swapped.append((module, attribute, stand_ins[id(value)]))
     saved = [(owner, attribute, getattr(owner, attribute)) for owner, attribute, _ in swapped]
     old_tz = os.environ.get("TZ")
     os.environ["TZ"] = "Europe/Copenhagen"

@@ -24,7 +24,7 @@ TARGET = 2.0
 # the process that started it, which Linux carries across exec).
 _CHILD = """
 import resource, sys
-from medcomkit.validation import validate
+from medcomkit.dispatch import validate
 if sys.argv[1] == "validate":
     report = validate(sys.argv[2], max_bytes=200 * 1024 * 1024)
     assert report.valid, report.to_text("en")

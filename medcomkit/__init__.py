@@ -1,18 +1,26 @@
 """medcomkit: build, parse, validate and convert MedCom messages for Danish healthcare.
 
 The public API is listed here; everything else is internal and may change.
+
+``import medcomkit`` exposes exactly ``__all__`` (tests/test_public_api.py checks it the way httpx
+does, against ``vars()``): this module imports nothing public-named itself, its names are
+imported on first use (``_LAZY``), and a subpackage imported along the way (``medcomkit.dispatch``
+when ``medcomkit.validate`` is first used) is not bound here. Such a module is still reached as
+``medcomkit.<name>`` once imported, as Python promises (``__getattr__`` finds it in
+``sys.modules``), but it is not part of the curated namespace.
 """
 
-from __future__ import annotations
+import importlib as _importlib
+import sys as _sys
+import types as _types
+import typing as _typing
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
     from ._lang import Bilingual
     from ._rule import Rule
     from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+    from .dispatch import parse, parse_all, validate, validate_bytes, validate_many
     from .edifact.build import build_edifact
     from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
     from .fhir.carecommunication import build_carecommunication, read_carecommunication
@@ -29,6 +37,7 @@ if TYPE_CHECKING:
         EpisodeOfCare,
         EpisodeStatus,
         LetterStatus,
+        Message,
         MessageRef,
         Organisation,
         OrgIdKind,
@@ -57,13 +66,11 @@ if TYPE_CHECKING:
     from .oioxml.xctl import build_xctl
     from .oioxml.xdis91 import build_xdis91
     from .oioxml.xref01 import build_xref01, join_referral_attachments, referral_attachments
-    from .parsing import Message, parse, parse_all
     from .receipts import match_receipt, receipt_for, receipt_matches
     from .reliable import Arrival, ArrivalLog, classify_arrival
     from .report import Issue, IssueType, Kind, Report, Severity
     from .selftest import SelftestResult, run_selftest
     from .thread import Thread, forward, group_threads, reply, start_thread
-    from .validation import validate, validate_bytes
     from .vans import (
         Mailbox,
         MailItem,
@@ -143,9 +150,9 @@ _LAZY: dict[str, str] = {
     "build_xref01": ".oioxml.xref01",
     "join_referral_attachments": ".oioxml.xref01",
     "referral_attachments": ".oioxml.xref01",
-    "Message": ".parsing",
-    "parse": ".parsing",
-    "parse_all": ".parsing",
+    "Message": ".model",
+    "parse": ".dispatch",
+    "parse_all": ".dispatch",
     "match_receipt": ".receipts",
     "receipt_for": ".receipts",
     "receipt_matches": ".receipts",
@@ -164,8 +171,9 @@ _LAZY: dict[str, str] = {
     "group_threads": ".thread",
     "reply": ".thread",
     "start_thread": ".thread",
-    "validate": ".validation",
-    "validate_bytes": ".validation",
+    "validate": ".dispatch",
+    "validate_bytes": ".dispatch",
+    "validate_many": ".dispatch",
     "Mailbox": ".vans",
     "MailItem": ".vans",
     "PayloadInfo": ".vans",
@@ -177,21 +185,37 @@ _LAZY: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module = _LAZY.get(name)
     if module is None:
+        submodule = _sys.modules.get(f"{__name__}.{name}")  # imported, but not bound here
+        if submodule is not None:
+            return submodule
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module, __name__), name)
+    value = getattr(_importlib.import_module(module, __name__), name)
     globals()[name] = value  # later look-ups skip this function
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
+    return sorted({*__all__, *(name for name in globals() if name.startswith("_"))})
 
 
-def rules() -> list[Rule]:
+class _Package(_types.ModuleType):
+    """This package's module type: the import system's binding of a submodule is not kept."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if isinstance(value, _types.ModuleType) and value.__name__ == f"{__name__}.{name}":
+            return  # a submodule, just imported: __getattr__ finds it in sys.modules
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
+
+
+def rules() -> "list[Rule]":
     """Every rule medcomkit can report, sorted by id (for documentation and tooling)."""
+    from . import dispatch as _dispatch  # noqa: F401  (the dispatcher's and every codec's shared rules)
     from . import oioxml as _oioxml  # noqa: F401  (importing registers the OIOXML rules)
     from ._rule import all_rules
     from .edifact import rules as _edifact_rules  # noqa: F401
@@ -299,5 +323,6 @@ __all__ = [
     "unwrap",
     "validate",
     "validate_bytes",
+    "validate_many",
     "wrap",
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "Envelope",
     "EpisodeStatus",
     "LetterStatus",
+    "Message",
     "MessageRef",
     "OrgIdKind",
     "Organisation",
@@ -491,3 +492,7 @@ class Referral:
     medication: str | None = None  # aktuel medicin
     attachments: tuple[Attachment, ...] = ()
     visitation: tuple[VisitationNote, ...] = ()
+
+
+# Any message the codecs read into the model, and build from it.
+Message = CareMessage | AttachmentMessage | Receipt | Referral

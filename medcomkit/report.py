@@ -126,7 +126,7 @@ class Issue(NamedTuple):
 
 # A report lists at most this many issues, then one more saying how many were left out: a crafted
 # message can break a rule a million times, and neither memory nor the reader gains from a million
-# lines. The rule is registered (for the catalogue) in ``medcomkit.validation``.
+# lines. The rule is registered (for the catalogue) in ``medcomkit.dispatch``.
 MAX_ISSUES = 1000
 ISSUES_OMITTED = "report.issues-omitted"
 OMITTED_TEXT = Bilingual(

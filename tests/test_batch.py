@@ -10,16 +10,23 @@ from pathlib import Path
 import pytest
 
 from medcomkit.cli import main
+from medcomkit.codecs import Probe
 from medcomkit.demo import write_demo_km
+from medcomkit.dispatch import validate_bytes
 from medcomkit.model import AttachmentMessage, CareMessage
-from medcomkit.oioxml.link import link_facts, link_reports
+from medcomkit.oioxml.codec import pairing_facts
+from medcomkit.oioxml.link import link_reports
 from medcomkit.report import Kind, Report
+
+
+def _facts(data: bytes) -> CareMessage | AttachmentMessage | None:
+    return pairing_facts(Probe(data), validate_bytes(data))
 
 
 def _demo_pair(tmp_path: Path) -> tuple[CareMessage, AttachmentMessage]:
     paths = {p.name: p for p in write_demo_km(tmp_path)}
-    letter = link_facts(paths["km-xdis91.xml"].read_bytes())
-    binary = link_facts(paths["km-xbin01.xml"].read_bytes())
+    letter = _facts(paths["km-xdis91.xml"].read_bytes())
+    binary = _facts(paths["km-xbin01.xml"].read_bytes())
     assert isinstance(letter, CareMessage)
     assert isinstance(binary, AttachmentMessage)
     assert binary.attachments[0].data is None

@@ -14,10 +14,19 @@ from typing import Any
 
 from .._errors import MarkupError, ParseError
 from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Organisation, Patient, Receipt, ReceiptKind, Referral
-from ..parsing import Message, parse_all
+from ..dispatch import parse_all
+from ..fhir.codec import FHIR_NS, json_document
+from ..model import (
+    AttachmentMessage,
+    CareMessage,
+    Message,
+    Organisation,
+    Patient,
+    Receipt,
+    ReceiptKind,
+    Referral,
+)
 from ..report import Kind, mask_cpr
-from ..sniff import FHIR_NS, is_edifact, json_document
 from .codes import NOT_A_MESSAGE
 
 __all__ = ["Record", "attachment_key", "normalise_cpr", "plain", "records"]
@@ -104,6 +113,8 @@ def records(data: bytes, *, max_bytes: int) -> list[Record]:
     except ParseError:
         return _unreadable(data, fhir, max_bytes)
     found = [_record(message, index, fhir) for index, message in enumerate(messages)]
+    from ..edifact.codec import is_edifact
+
     if is_edifact(data):  # the same letters in EDIFACT: DIS91, BIN01, REF01, CTL0n
         found = [replace(record, kind=_EDIFACT_KIND.get(record.kind, record.kind)) for record in found]
     return found
@@ -209,7 +220,7 @@ def _formatted_cpr(value: str) -> str:
 
 
 def _unreadable(data: bytes, fhir: bool, max_bytes: int) -> list[Record]:
-    from ..validation import validate_bytes
+    from ..dispatch import validate_bytes
 
     report = validate_bytes(data, max_bytes=max_bytes)
     if report.kind is Kind.UNKNOWN:

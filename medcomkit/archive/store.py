@@ -15,9 +15,9 @@ from typing import Any
 
 from .._errors import EntryNotFound
 from .._lang import Bilingual
-from ..model import ReceiptKind
+from ..dispatch import parse_all
+from ..model import Message, ReceiptKind
 from ..oioxml._xml import COPENHAGEN
-from ..parsing import Message, parse_all
 from ..reliable import Arrival, classify_arrival
 from ..report import Kind
 from ..source import Source, read_source

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
+from .._errors import MedcomkitError
 from .._lang import Lang
-from ..batch import validate_files
+from ..dispatch import validate_many
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .exit import EXIT_INVALID, EXIT_OK, exit_status, print_error
 
@@ -16,13 +17,16 @@ __all__ = ["run"]
 def run(args: argparse.Namespace) -> int:
     lang: Lang = args.lang
     max_bytes = args.max_size or MAX_DOCUMENT_BYTES
-    results = validate_files(args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs)
-    reports = [r.report for r in results if r.report is not None]
     status = EXIT_OK
-    for result in results:  # each input is handled; a failure is reported, never a traceback
-        if result.error is not None:
-            print_error(result.error, lang)
-            status = max(status, exit_status(result.error))
+
+    def failed(_: str | None, error: MedcomkitError) -> None:  # each input is handled, never a traceback
+        nonlocal status
+        print_error(error, lang)
+        status = max(status, exit_status(error))
+
+    reports = validate_many(
+        args.paths, xsd_dir=args.xsd_dir, max_bytes=max_bytes, jobs=args.jobs, on_error=failed
+    )
     mask = not args.show_cpr
     if args.format == "json":
         print(json.dumps([r.to_dict(lang, mask=mask) for r in reports], ensure_ascii=False, indent=2))

@@ -44,10 +44,10 @@ def convert_files(
 
     Without ``on_error`` the first input that cannot be converted raises its error; with it, each
     failure is handed to ``on_error`` and the other inputs are still converted (a batch)."""
+    from ..dispatch import parse_all
     from ..fhir.carecommunication import build_carecommunication
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
-    from ..parsing import parse_all
 
     def attempt(path: Path, work: Callable[[], _T]) -> _T | None:
         if on_error is None:

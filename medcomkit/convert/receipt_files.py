@@ -32,8 +32,8 @@ __all__ = ["convert_acknowledgement", "convert_xctl"]
 def convert_xctl(
     item: ServiceInput, run: ServiceRun, fhir_format: Literal["json", "xml"], state: ConversionState | None
 ) -> None:
+    from ..dispatch import parse
     from ..fhir.acknowledgement import build_acknowledgement
-    from ..parsing import parse
 
     receipt = item.message
     assert isinstance(receipt, Receipt)

@@ -73,8 +73,7 @@ def convert_like_service(
 ) -> ServiceRun:
     """Convert ``inputs`` ((name, bytes) pairs) to the other generation, as the service does.
     Never raises on bad input: each input is converted, passed on, or refused with a reason."""
-    from ..parsing import parse_all
-    from ..validation import validate_bytes
+    from ..dispatch import parse_all, validate_bytes
 
     run = ServiceRun()
     when = now or datetime.now().astimezone()
@@ -187,8 +186,8 @@ def _letter_to_fhir(
     state: ConversionState | None,
     when: datetime,
 ) -> None:
+    from ..dispatch import validate_bytes
     from ..fhir.carecommunication import build_carecommunication
-    from ..validation import validate_bytes
 
     letter = item.message
     assert isinstance(letter, CareMessage)
@@ -343,9 +342,9 @@ def _to_oioxml(
 def _carecommunication_to_oioxml(
     item: ServiceInput, run: ServiceRun, state: ConversionState | None, when: datetime
 ) -> None:
+    from ..dispatch import validate_bytes
     from ..oioxml.xbin01 import build_xbin01
     from ..oioxml.xdis91 import build_xdis91
-    from ..validation import validate_bytes
 
     message = item.message
     assert isinstance(message, CareMessage)

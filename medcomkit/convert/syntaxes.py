@@ -22,8 +22,8 @@ from typing import Literal
 
 from .._errors import MedcomkitError
 from .._lang import Bilingual
+from ..fhir.codec import FHIR_NS
 from ..report import Report, Severity
-from ..sniff import FHIR_NS, is_edifact
 from .outcome import ConvertedFile, Refusal, ServiceRun
 from .service import convert_like_service
 from .state import ConversionState
@@ -46,7 +46,8 @@ def convert_any_syntax(
     """Convert ``inputs`` ((name, bytes) pairs) to ``to``, EDIFACT included. Never raises on bad
     input: each input is converted, passed on, or refused with a reason (as
     :func:`~.service.convert_like_service`)."""
-    from ..validation import validate_bytes
+    from ..dispatch import validate_bytes
+    from ..edifact.codec import is_edifact
 
     run = ServiceRun()
     for_service: list[tuple[str, bytes]] = []
@@ -84,7 +85,7 @@ def _twins(
     source: str, data: bytes, report: Report, to: Literal["oioxml", "edifact"], run: ServiceRun
 ) -> list[ConvertedFile]:
     """``data``'s messages in the other syntax; ``[]`` (and a refusal in ``run``) when it has errors."""
-    from ..parsing import parse_all
+    from ..dispatch import parse_all
     from .twins import twin_file
 
     errors = [issue for issue in report.issues if issue.severity is Severity.ERROR]

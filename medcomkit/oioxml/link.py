@@ -9,17 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._errors import MedcomkitError
 from .._rule import rule
-from ..report import Issue, IssueType, Kind, Report, Severity
+from ..report import Issue, IssueType, Report, Severity
 
 if TYPE_CHECKING:  # the model is imported only when there is something to pair
     from ..model import AttachmentMessage, CareMessage
 
-__all__ = ["attachment_link_issues", "link_facts", "link_reports"]
+__all__ = ["attachment_link_issues", "link_reports"]
 
 MISSING = rule(
     "oioxml.attachment-missing",
@@ -107,34 +105,13 @@ def _parties(message: CareMessage | AttachmentMessage) -> tuple[str | None, str 
     return message.sender.ean, message.receiver.ean, patient
 
 
-def link_facts(data: bytes) -> CareMessage | AttachmentMessage | None:
-    """What pairing needs of an XDIS91 or XBIN01 given as bytes, or ``None`` for anything else.
-
-    An XBIN01's attachment bytes are left out (their size is kept), so the facts are small enough
-    to hand from one process to another.
-    """
-    from ..model import AttachmentMessage, CareMessage
-    from ..parsing import parse
-
-    try:
-        message = parse(data)
-    except (MedcomkitError, OSError):
-        return None
-    if isinstance(message, AttachmentMessage):
-        attachments = tuple(
-            replace(a, data=None, size=len(a.data)) if a.data is not None else a for a in message.attachments
-        )
-        return replace(message, attachments=attachments)
-    return message if isinstance(message, CareMessage) else None
-
-
 def link_reports(
-    reports: list[Report], messages: Sequence[CareMessage | AttachmentMessage | None] | None = None
+    reports: list[Report], messages: Sequence[CareMessage | AttachmentMessage | None]
 ) -> list[Report]:
     """Add link issues to XDIS91 reports whose XBIN01 was validated alongside (by shared ids).
 
-    ``messages`` are the :func:`link_facts` of each report's input, when the caller has them;
-    otherwise each XDIS91 and XBIN01 is read again from its path. Binaries are found through a
+    ``messages`` are what :func:`medcomkit.oioxml.codec.pairing_facts` kept of each report's
+    input (``None`` for anything else). Binaries are found through a
     dictionary of their ObjectIdentifiers, so the time grows with the number of files, not its
     square. Where several binaries share an id with a letter, those with the letter's sender,
     receiver and patient are its own; only when none is, all of them are compared.
@@ -142,8 +119,6 @@ def link_reports(
     from ..model import AttachmentMessage, CareMessage
     from .xbin01 import object_key
 
-    if messages is None:
-        messages = [_load(r) for r in reports]
     binaries: dict[str, list[int]] = {}  # object key -> positions of the binaries holding it
     for position, message in enumerate(messages):
         if isinstance(message, AttachmentMessage):
@@ -165,13 +140,3 @@ def link_reports(
                 report = replace(report, issues=report.issues + tuple(extra))
         linked.append(report)
     return linked
-
-
-def _load(report: Report) -> CareMessage | AttachmentMessage | None:
-    if report.path is None or report.kind not in (Kind.XDIS91, Kind.XBIN01):
-        return None
-    try:
-        data = Path(report.path).read_bytes()
-    except OSError:
-        return None
-    return link_facts(data)

@@ -19,9 +19,9 @@ from typing import Any
 
 from .._errors import MedcomkitError, SourceError
 from .._lang import Bilingual
-from ..parsing import Message, parse
+from ..dispatch import parse, validate_bytes
+from ..model import Message
 from ..report import Kind, Report
-from ..validation import validate_bytes
 from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .cases import PROTOCOLS, Protocol
 

@@ -22,6 +22,7 @@ from lxml import etree
 
 from .._lang import Bilingual
 from .._rule import Rule
+from ..codecs import ValidatePayload
 from ..oioxml._xml import element_path, line_of, local_name
 from ..report import Issue, Kind, Severity
 from ..xmlsafe import MAX_DOCUMENT_BYTES, XmlDocument
@@ -511,12 +512,15 @@ def validate_envelope(
     document: XmlDocument,
     data: bytes,
     *,
+    validate_payload: ValidatePayload,
     xsd_dir: str | Path | None = None,
     max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> tuple[Kind, list[Issue]]:
-    """Validate a VANSEnvelope and the message in it: envelope issues first, then the payload's."""
-    from ..validation import validate_bytes
+    """Validate a VANSEnvelope and the message in it: envelope issues first, then the payload's.
 
+    ``validate_payload`` validates the message inside (any kind): the dispatcher passes its own
+    validation, so this codec never imports the dispatcher.
+    """
     root = document.root
     inspection = inspect_envelope(root)
     issues = list(inspection.issues)
@@ -545,7 +549,7 @@ def validate_envelope(
             r.PAYLOAD_NOT_VALIDATED.issue(None, None, format=declared_format or "?", size=len(payload))
         )
         return Kind.VANS_ENVELOPE, issues
-    report = validate_bytes(payload, xsd_dir=xsd_dir, max_bytes=max(max_bytes, len(payload)))
+    report = validate_payload(payload, xsd_dir, max(max_bytes, len(payload)))
     what = info.what if report.kind is Kind.UNKNOWN or info.kind is not Kind.UNKNOWN else report.kind.value
     issues.append(r.PAYLOAD.issue(None, None, what=what, size=len(payload)))
     issues.extend(

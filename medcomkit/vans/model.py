@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from ..sniff import VANS_NS
-
 __all__ = [
     "ENDPOINT_TYPES",
     "FORMATS",
@@ -20,6 +18,7 @@ __all__ = [
     "VansReceipt",
 ]
 
+VANS_NS: Final = "urn:oio:medcom:vans-envelope:1.0.4"
 ENDPOINT_TYPES: Final = ("EAN", "CVR", "VANS")
 FORMATS: Final = ("XML", "EDIFACT", "HL7", "Binary", "Other")
 RECEIPT_KINDS: Final = ("NegativeVans", "NegativeMessage", "PositiveMessage")

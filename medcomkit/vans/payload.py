@@ -32,12 +32,13 @@ from lxml import etree
 
 from .._errors import MedcomkitError
 from .._lang import Bilingual
+from ..fhir.codec import FHIR_NS, fhir_kind, json_document, xml_kind
 from ..model import CareMessage, Receipt, ReceiptKind
 from ..oioxml._xml import local_name, parse_datetime
 from ..oioxml.namespaces import KIND_BY_LETTER
 from ..report import Kind
-from ..sniff import FHIR_NS, VANS_NS, fhir_kind, json_document, xml_kind
 from ..xmlsafe import parse_xml
+from .model import VANS_NS
 
 __all__ = [
     "ACKNOWLEDGEMENT_VERSION",
@@ -138,7 +139,7 @@ def describe_payload(payload: bytes) -> PayloadInfo:
             return _other(Bilingual("data, som ikke er velformet XML", "data that is not well-formed XML"))
         tag = root.tag if isinstance(root.tag, str) else ""
         if tag.startswith(f"{{{FHIR_NS}}}"):
-            return _fhir(payload, xml_kind(root), "xml")
+            return _fhir(payload, xml_kind(root) or Kind.UNKNOWN, "xml")
         if local_name(root) == "Emessage":
             return _oioxml(root)
         if tag == f"{{{VANS_NS}}}VANSEnvelope":
@@ -156,12 +157,12 @@ def _other(what: Bilingual, format: str = "Binary", syntax: str = "binary") -> P
 
 
 def _fhir(payload: bytes, kind: Kind, syntax: str) -> PayloadInfo:
-    from ..parsing import parse
+    from ..fhir.codec import read_fhir_message
 
     label = kind.value if kind is not Kind.UNKNOWN else "FHIR"
     what = Bilingual(f"{label} (FHIR {syntax.upper()})", f"{label} (FHIR {syntax.upper()})")
     try:
-        message = parse(payload, max_bytes=max(len(payload), 1))
+        message = read_fhir_message(payload, max_bytes=max(len(payload), 1))
     except MedcomkitError:
         message = None
     name = None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-import medcomkit.validation
+import medcomkit.oioxml.codec
 from medcomkit import validate_bytes
 from medcomkit.demo import write_demo_km
 from medcomkit.oioxml.base64text import base64_facts, base64_span_facts
@@ -36,7 +36,7 @@ def _lines(data: bytes, newline: bytes = b"\n") -> bytes:
 
 def _full_report(data: bytes, monkeypatch: pytest.MonkeyPatch) -> Report:
     with monkeypatch.context() as patched:
-        patched.setattr(medcomkit.validation, "elide_payloads", lambda data: None)
+        patched.setattr(medcomkit.oioxml.codec, "elide_payloads", lambda data: None)
         return validate_bytes(data)
 
 

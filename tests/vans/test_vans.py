@@ -25,9 +25,9 @@ import medcomkit
 from medcomkit import BuildError, Kind, ParseError, ReceiptKind, Severity, SourceError
 from medcomkit.cli import main
 from medcomkit.demo import demo_care_message, demo_care_thread, write_demo_km
+from medcomkit.dispatch import validate_bytes
 from medcomkit.fhir.carecommunication import build_carecommunication
 from medcomkit.oioxml.xbin01 import attachments_for, build_xbin01
-from medcomkit.validation import validate_bytes
 from medcomkit.vans import (
     Mailbox,
     MailItem,

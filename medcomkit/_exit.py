@@ -10,7 +10,7 @@
 
 A batch command handles every input, prints each failure and returns the highest status at the
 end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
-values clipped (:func:`medcomkit.files.clip`), never as a traceback.
+values clipped (:func:`medcomkit.core.files.clip`), never as a traceback.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ import re
 import sys
 from typing import Final
 
-from ._errors import MedcomkitError, SourceError
-from ._lang import Bilingual, Lang
-from .files import MAX_QUOTED, clip
+from .core.errors import MedcomkitError, SourceError
+from .core.files import MAX_QUOTED, clip
+from .core.lang import Bilingual, Lang
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "exit_status", "print_error", "unexpected"]
 

@@ -13,17 +13,17 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ._errors import MedcomkitError, SourceError
-from ._lang import Bilingual
-from .report import Kind, Report
-from .source import read_source
+from .core.errors import MedcomkitError, SourceError
+from .core.lang import Bilingual
+from .core.report import Kind, Report
+from .core.source import read_source
+from .core.xml import MAX_DOCUMENT_BYTES
 from .validation import validate, validate_bytes
-from .xmlsafe import MAX_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from .model import AttachmentMessage, CareMessage
+    from .model.messages import AttachmentMessage, CareMessage
 
 __all__ = ["FileResult", "default_jobs", "validate_files"]
 

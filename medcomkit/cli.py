@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from ._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
-from ._lang import Bilingual, Lang
-from ._mask import MaskingWriter
+from .core.lang import Bilingual, Lang
+from .core.mask import MaskingWriter
 
 __all__ = ["main"]
 
@@ -256,7 +256,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _validate(args: argparse.Namespace) -> int:
     from .batch import validate_files
-    from .xmlsafe import MAX_DOCUMENT_BYTES
+    from .core.xml import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     max_bytes = args.max_size or MAX_DOCUMENT_BYTES
@@ -284,7 +284,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError
+    from .core.errors import MedcomkitError
     from .demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 
     try:
@@ -311,14 +311,14 @@ def _archive(args: argparse.Namespace) -> int:
 def _convert(args: argparse.Namespace) -> int:
     import sqlite3
 
-    from ._errors import MedcomkitError
     from .convert import SorEntry
     from .convert.files import write_converted
     from .convert.state import STATE_FILE, ConversionState
     from .convert.syntaxes import convert_any_syntax
-    from .report import mask_cpr
-    from .source import read_source
-    from .xmlsafe import MAX_DOCUMENT_BYTES
+    from .core.errors import MedcomkitError
+    from .core.report import mask_cpr
+    from .core.source import read_source
+    from .core.xml import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     sor = {}
@@ -413,8 +413,8 @@ def _remove_new_state(path: Path) -> None:
 
 
 def _vans(args: argparse.Namespace) -> int:
+    from .core.xml import MAX_DOCUMENT_BYTES
     from .vans.files import unwrap_file, wrap_file
-    from .xmlsafe import MAX_DOCUMENT_BYTES
 
     lang: Lang = args.lang
     try:
@@ -441,7 +441,7 @@ def _vans(args: argparse.Namespace) -> int:
 
 
 def _sor(args: argparse.Namespace) -> int:
-    from ._errors import MedcomkitError
+    from .core.errors import MedcomkitError
     from .sor import SorLookupError, demo_registry, load_sor
 
     lang: Lang = args.lang
@@ -475,7 +475,7 @@ def _sor(args: argparse.Namespace) -> int:
 
 
 def _stats(args: argparse.Namespace) -> int:
-    from ._errors import ParseError, SourceError
+    from .core.errors import ParseError, SourceError
     from .stats import load_stats, summarise
 
     lang: Lang = args.lang

@@ -26,8 +26,8 @@ from typing import Literal
 
 import pandas as pd
 
-from ._errors import MedcomkitError
-from ._lang import Bilingual
+from .core.errors import MedcomkitError
+from .core.lang import Bilingual
 
 __all__ = [
     "APPROVED",

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from ._errors import ParseError
-from ._lang import Bilingual
-from .model import AttachmentMessage, CareMessage, Receipt, Referral
-from .report import Kind
+from .core.errors import ParseError
+from .core.lang import Bilingual
+from .core.report import Kind
+from .core.source import Source, read_source
+from .core.xml import MAX_DOCUMENT_BYTES, parse_xml
+from .model.messages import AttachmentMessage, CareMessage, Receipt, Referral
 from .sniff import FHIR_NS, fhir_kind, is_edifact, xml_kind
-from .source import Source, read_source
-from .xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
 
 __all__ = ["Message", "parse", "parse_all"]
 
@@ -65,9 +65,9 @@ _NULL = Bilingual("null", "null")
 
 
 def _refuse_wrong_types(resource: dict[str, object]) -> None:
-    from ._rule import Rule
+    from .core.report import Issue
+    from .core.rules import Rule
     from .fhir.structure import walk
-    from .report import Issue
 
     found: list[Issue] = []
 

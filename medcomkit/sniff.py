@@ -7,8 +7,8 @@ from typing import Any
 
 from lxml import etree
 
+from .core.report import Kind
 from .oioxml.namespaces import KIND_BY_LETTER
-from .report import Kind
 
 __all__ = ["FHIR_NS", "VANS_NS", "fhir_kind", "is_edifact", "json_document", "xml_kind"]
 

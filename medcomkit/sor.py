@@ -41,14 +41,14 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-from ._errors import MedcomkitError, ParseError, SourceError
-from ._lang import Bilingual, Lang
-from .identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
+from .core.errors import MedcomkitError, ParseError, SourceError
+from .core.lang import Bilingual, Lang
+from .core.source import unreadable
+from .core.xml import check_prolog
 from .landscape import LandscapeLookupError, fold_name, fold_names, municipalities, municipality
-from .model import Address, Organisation, OrgIdKind
+from .model.identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
+from .model.messages import Address, Organisation, OrgIdKind
 from .sor_index import NameIndex, NameRanks
-from .source import unreadable
-from .xmlsafe import check_prolog
 
 __all__ = [
     "COLUMNS",

@@ -1,20 +1,20 @@
-"""``medcomkit.validate``: any input in, a :class:`~medcomkit.report.Report` out, never an exception
+"""``medcomkit.validate``: any input in, a :class:`~medcomkit.core.report.Report` out, never an exception
 for bad input."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ._errors import ParseError, SourceError
-from ._lang import Bilingual
-from ._rule import issue_for_error, rule
-from .oioxml._xml import line_of
+from .core.errors import ParseError, SourceError
+from .core.lang import Bilingual
+from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
+from .core.rules import issue_for_error, rule
+from .core.source import Source, read_source
+from .core.xml import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
+from .core.xmltree import line_of
 from .oioxml.elide import elide_payloads
 from .oioxml.validate import validate_emessage
-from .report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
 from .sniff import FHIR_NS, VANS_NS, is_edifact, xml_kind
-from .source import Source, read_source
-from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml
 
 __all__ = ["validate", "validate_bytes"]
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from medcomkit.cli import main
+from medcomkit.core.report import Kind, Report
 from medcomkit.demo import write_demo_km
-from medcomkit.model import AttachmentMessage, CareMessage
+from medcomkit.model.messages import AttachmentMessage, CareMessage
 from medcomkit.oioxml.link import link_facts, link_reports
-from medcomkit.report import Kind, Report
 
 
 def _demo_pair(tmp_path: Path) -> tuple[CareMessage, AttachmentMessage]:

@@ -66,7 +66,7 @@ def test_validating_one_xdis91_loads_only_the_validation_modules(tmp_path: Path)
         "from medcomkit.cli import main\n"
         "main(['validate', sys.argv[1]])\n"
         "unused = ('medcomkit.archive', 'medcomkit.selftest', 'medcomkit.vans', 'medcomkit.fhir',\n"
-        "          'medcomkit.model', 'medcomkit.parsing', 'medcomkit.convert', 'medcomkit.sor')\n"
+        "          'medcomkit.model.messages', 'medcomkit.parsing', 'medcomkit.convert', 'medcomkit.sor')\n"
         "print(sorted(m for m in sys.modules if m.startswith(unused)), file=sys.stderr)\n"
     )
     completed = subprocess.run(

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
 
 __all__ = [
     "APPLICATION_ID",

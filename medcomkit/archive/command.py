@@ -15,12 +15,12 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from .._errors import MedcomkitError
 from .._exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, exit_status, print_error, unexpected
-from .._lang import Bilingual, Lang
-from ..files import clip
-from ..reliable import Arrival
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import MedcomkitError
+from ..core.files import clip
+from ..core.lang import Bilingual, Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..model.reliable import Arrival
 from ._describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
 from .state import State, Status, state_label
 from .store import Archive, Entry, as_moment

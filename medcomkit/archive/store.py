@@ -13,15 +13,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..model import ReceiptKind
-from ..oioxml._xml import COPENHAGEN
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
+from ..core.report import Kind
+from ..core.source import Source, read_source
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..core.xmltree import COPENHAGEN
+from ..model.messages import ReceiptKind
+from ..model.reliable import Arrival, classify_arrival
 from ..parsing import Message, parse_all
-from ..reliable import Arrival, classify_arrival
-from ..report import Kind
-from ..source import Source, read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES
 from ._extract import Record, normalise_cpr, records
 from ._schema import database_errors, open_journal, transaction
 from .state import FHIR_POLICY, OIOXML_POLICY, Answer, ResendPolicy, State, Status, status_of

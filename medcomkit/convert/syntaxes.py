@@ -20,9 +20,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..report import Report, Severity
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
+from ..core.report import Report, Severity
 from ..sniff import FHIR_NS, is_edifact
 from .outcome import ConvertedFile, Refusal, ServiceRun
 from .service import convert_like_service

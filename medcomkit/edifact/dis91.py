@@ -1,5 +1,5 @@
 """DIS91, the korrespondancemeddelelse in EDIFACT (``MEDDIS:D:93A:UN:D9134L``), to and from the
-neutral :class:`~medcomkit.model.CareMessage` — the EDIFACT twin of XDIS91 (XD9134L).
+neutral :class:`~medcomkit.model.messages.CareMessage` — the EDIFACT twin of XDIS91 (XD9134L).
 
 Segment layout (as MedCom's converter writes it)::
 
@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import from_runs, length
-from ..model import Attachment, CareMessage, TextSegment
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.report import Kind
+from ..model.markup import from_runs, length
+from ..model.messages import Attachment, CareMessage, TextSegment
 from ..oioxml.common import canonical_id, describe_binary, xml_id
 from ..oioxml.formatted import blocks
 from ..oioxml.xdis91 import BLOCK_LIMIT, MAX_BLOCKS, _refuse_what_xdis91_cannot_carry
-from ..report import Kind
 from .codes import EPISODE_STATUS, EXTENSIONS, LETTER_STATUS, OBJECT_CODES, PRIORITY, reverse
 from .common import (
     Group,

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 
-from ..identifiers import CprProblem, _gln_problems, cpr_problems, gln_check_digit
+from ..core.report import Issue
+from ..model.identifiers import CprProblem, _gln_problems, cpr_problems, gln_check_digit
 from ..oioxml.checks import _IDENTIFIER_EXPECTATIONS
-from ..report import Issue
 from . import rules as r
 from .common import parse_ccyymmddhhmm, parse_unb_moment
 

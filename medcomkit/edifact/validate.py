@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .._errors import ParseError
-from .._rule import Rule, issue_for_error
-from ..identifiers import (
+from ..core.errors import ParseError
+from ..core.report import Issue, Kind, Severity
+from ..core.rules import Rule, issue_for_error
+from ..model.identifiers import (
     CprProblem,
     GlnProblem,
     _gln_problems,
@@ -20,8 +21,8 @@ from ..identifiers import (
     gln_check_digit,
     replacement_kind,
 )
-from ..markup import length
-from ..model import (
+from ..model.markup import length
+from ..model.messages import (
     Attachment,
     AttachmentMessage,
     CareMessage,
@@ -34,7 +35,6 @@ from ..model import (
 from ..oioxml.checks import _IDENTIFIER_EXPECTATIONS, _content_mismatch
 from ..oioxml.codes import EXPECTED_OBJECT_CODE
 from ..oioxml.common import IDENTIFIER_CODE_NAMES
-from ..report import Issue, Kind, Severity
 from . import rules as r
 from .codes import EXTENSIONS, OBJECT_CODES, reverse
 from .common import parse_ccyymmddhhmm, parse_unb_moment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import check_core as core
 from . import invariants as inv
 from . import rules as r

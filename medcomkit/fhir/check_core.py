@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from .._rule import Rule
-from ..report import Issue, Kind
+from ..core.report import Issue, Kind
+from ..core.rules import Rule
 from . import rules as r
 from .document import FhirDocument
 

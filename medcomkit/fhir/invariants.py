@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..identifiers import dkcore_date_ok, gln_check_digit
+from ..model.identifiers import dkcore_date_ok, gln_check_digit
 from . import terminology as t
 from .index import MessageIndex, codings, dicts, extensions, first, profiles, text
 

@@ -16,10 +16,12 @@ from typing import cast
 
 from lxml import etree
 
-from .._lang import Bilingual
-from .._rule import Rule
-from .._search import contains
-from ..identifiers import (
+from ..core.lang import Bilingual
+from ..core.report import MAX_ISSUES, Issue, Kind, Severity, omitted_issue
+from ..core.rules import Rule
+from ..core.search import contains
+from ..core.xmltree import line_of
+from ..model.identifiers import (
     CprProblem,
     GlnProblem,
     _gln_problems,
@@ -28,9 +30,7 @@ from ..identifiers import (
     replacement_kind,
     sor_code_ok,
 )
-from ..report import MAX_ISSUES, Issue, Kind, Severity, omitted_issue
 from . import rules as r
-from ._xml import line_of
 from .base64text import Base64Facts, base64_facts, base64_problem
 from .namespaces import LetterVersion
 from .object_codes import EXPECTED_OBJECT_CODE

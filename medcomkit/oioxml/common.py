@@ -12,11 +12,9 @@ from typing import cast
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..markup import Run
-from ..model import Address, Attachment, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
-from ._xml import (
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import (
     checked_text,
     child_text,
     element_path,
@@ -25,6 +23,17 @@ from ._xml import (
     line_of,
     local_name,
     parse_datetime,
+)
+from ..model.markup import Run
+from ..model.messages import (
+    Address,
+    Attachment,
+    Envelope,
+    Organisation,
+    OrgIdKind,
+    Patient,
+    PersonId,
+    PersonIdKind,
 )
 from .codes import EXPECTED_OBJECT_CODE
 from .formatted import write_runs

@@ -12,12 +12,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from .._errors import MedcomkitError
-from .._rule import rule
-from ..report import Issue, IssueType, Kind, Report, Severity
+from ..core.errors import MedcomkitError
+from ..core.report import Issue, IssueType, Kind, Report, Severity
+from ..core.rules import rule
 
 if TYPE_CHECKING:  # the model is imported only when there is something to pair
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
 
 __all__ = ["attachment_link_issues", "link_facts", "link_reports"]
 
@@ -113,7 +113,7 @@ def link_facts(data: bytes) -> CareMessage | AttachmentMessage | None:
     An XBIN01's attachment bytes are left out (their size is kept), so the facts are small enough
     to hand from one process to another.
     """
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
     from ..parsing import parse
 
     try:
@@ -139,7 +139,7 @@ def link_reports(
     square. Where several binaries share an id with a letter, those with the letter's sender,
     receiver and patient are its own; only when none is, all of them are compared.
     """
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
     from .xbin01 import object_key
 
     if messages is None:

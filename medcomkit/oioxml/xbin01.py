@@ -7,10 +7,10 @@ import binascii
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..model import Attachment, AttachmentMessage, CareMessage, Envelope
-from ._xml import line_of, new_root
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of, new_root
+from ..model.messages import Attachment, AttachmentMessage, CareMessage, Envelope
 from .common import Reader, Writer, canonical_id, describe_binary, new_letter_id, serialise, xml_id
 from .namespaces import NS_2012
 

@@ -4,18 +4,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import BREAKABLE, to_runs
-from ..model import (
-    Envelope,
-    Organisation,
-    Receipt,
-    ReceiptKind,
-    ReceiptLetter,
-    RefuseReason,
-)
-from ._xml import line_of, new_root
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of, new_root
+from ..model.markup import BREAKABLE, to_runs
+from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from .codes import RECEIPT_LETTERS, REFUSE_REASON, reverse
 from .common import Reader, Writer, serialise
 from .formatted import read_formatted

@@ -6,11 +6,11 @@ from typing import TypeVar
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..markup import FORMATTED, length
-from ..model import Activity, CareMessage, TextSegment
-from ._xml import line_of, local_name, new_root
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of, local_name, new_root
+from ..model.markup import FORMATTED, length
+from ..model.messages import Activity, CareMessage, TextSegment
 from .codes import EPISODE_STATUS, LETTER_STATUS, PRIORITY, reverse
 from .common import Reader, Writer, serialise
 from .formatted import blocks, read_formatted

@@ -10,11 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._errors import MedcomkitError
 from .._exit import EXIT_OK, EXIT_USAGE, print_error, unexpected
-from .._lang import Lang
-from ..files import FileBatch
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import MedcomkitError
+from ..core.files import FileBatch
+from ..core.lang import Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
 from .cases import Protocol
 from .inputs import find_reference, inputs_for, write_inputs
 from .run import run_selftest, write_manifest

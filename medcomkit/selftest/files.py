@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import MedcomkitError, SourceError
-from .._lang import Bilingual
+from ..core.errors import MedcomkitError, SourceError
+from ..core.lang import Bilingual
+from ..core.report import Kind, Report
+from ..core.xml import MAX_DOCUMENT_BYTES
 from ..parsing import Message, parse
-from ..report import Kind, Report
 from ..validation import validate_bytes
-from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .cases import PROTOCOLS, Protocol
 
 __all__ = [

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from .._errors import SourceError
-from .._lang import Bilingual, Lang
-from ..files import write_inside
-from ..model import CareMessage, Receipt
-from ..report import Issue, Kind, Severity
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import SourceError
+from ..core.files import write_inside
+from ..core.lang import Bilingual, Lang
+from ..core.report import Issue, Kind, Severity
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..model.messages import CareMessage, Receipt
 from . import rules as r
 from .cases import PROTOCOLS, Case, Protocol
 from .files import (

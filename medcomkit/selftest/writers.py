@@ -12,8 +12,8 @@ import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from .._lang import Bilingual, Lang
-from ..report import Severity
+from ..core.lang import Bilingual, Lang
+from ..core.report import Severity
 from .cases import protocol_intro
 from .run import CaseResult, Finding, Outcome, SelftestResult
 

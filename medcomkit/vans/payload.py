@@ -30,14 +30,14 @@ from typing import Final
 
 from lxml import etree
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..model import CareMessage, Receipt, ReceiptKind
-from ..oioxml._xml import local_name, parse_datetime
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
+from ..core.report import Kind
+from ..core.xml import parse_xml
+from ..core.xmltree import local_name, parse_datetime
+from ..model.messages import CareMessage, Receipt, ReceiptKind
 from ..oioxml.namespaces import KIND_BY_LETTER
-from ..report import Kind
 from ..sniff import FHIR_NS, VANS_NS, fhir_kind, json_document, xml_kind
-from ..xmlsafe import parse_xml
 
 __all__ = [
     "ACKNOWLEDGEMENT_VERSION",

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from .._errors import BuildError
-from .._lang import Bilingual
+from .errors import BuildError
+from .lang import Bilingual
 
 __all__ = [
     "COPENHAGEN",

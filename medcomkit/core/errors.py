@@ -10,13 +10,13 @@
 Every error carries a stable ``code`` (the same ids validation issues use) and its message in
 Danish and English; ``str(error)`` is the English text. Each class is also the matching builtin
 exception, so ``except ValueError`` keeps working for callers who do not know medcomkit.
-Validation never raises these for bad input: it returns a :class:`~medcomkit.report.Report`.
+Validation never raises these for bad input: it returns a :class:`~medcomkit.core.report.Report`.
 """
 
 from __future__ import annotations
 
-from ._lang import Bilingual, Lang
-from ._mask import mask_cpr
+from .lang import Bilingual, Lang
+from .mask import mask_cpr
 
 __all__ = ["BuildError", "MarkupError", "MedcomkitError", "ParseError", "SourceError", "UnsafePathError"]
 

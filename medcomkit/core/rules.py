@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._errors import MedcomkitError
-from ._lang import Bilingual
+from .errors import MedcomkitError
+from .lang import Bilingual
 from .report import Issue, IssueType, Severity
 
 __all__ = ["Rule", "all_rules", "issue_for_error", "rule"]

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from ._errors import BuildError
-from ._lang import Bilingual, Lang, shorten
-from ._mask import mask_cpr
+from .errors import BuildError
+from .lang import Bilingual, Lang, shorten
+from .mask import mask_cpr
 
 __all__ = [
     "ISSUES_OMITTED",

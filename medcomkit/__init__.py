@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .archive import Archive, ArchiveError, ResendPolicy, State, Status
     from .core.errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
+    from .core.kinds import Kind
     from .core.lang import Bilingual
-    from .core.report import Issue, IssueType, Kind, Report, Severity
+    from .core.report import Issue, IssueType, Report, Severity
     from .core.rules import Rule
     from .edifact.build import build_edifact
     from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
@@ -154,7 +155,7 @@ _LAZY: dict[str, str] = {
     "classify_arrival": ".model.reliable",
     "Issue": ".core.report",
     "IssueType": ".core.report",
-    "Kind": ".core.report",
+    "Kind": ".core.kinds",
     "Report": ".core.report",
     "Severity": ".core.report",
     "SelftestResult": ".selftest",

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from .core.errors import MedcomkitError, SourceError
+from .core.kinds import Kind
 from .core.lang import Bilingual
-from .core.report import Kind, Report
+from .core.report import Report
 from .core.source import read_source
 from .core.xml import MAX_DOCUMENT_BYTES
 from .validation import validate, validate_bytes

@@ -316,7 +316,7 @@ def _convert(args: argparse.Namespace) -> int:
     from .convert.state import STATE_FILE, ConversionState
     from .convert.syntaxes import convert_any_syntax
     from .core.errors import MedcomkitError
-    from .core.report import mask_cpr
+    from .core.mask import mask_cpr
     from .core.source import read_source
     from .core.xml import MAX_DOCUMENT_BYTES
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from .core.errors import ParseError
+from .core.kinds import Kind
 from .core.lang import Bilingual
-from .core.report import Kind
 from .core.source import Source, read_source
 from .core.xml import MAX_DOCUMENT_BYTES, parse_xml
 from .model.messages import AttachmentMessage, CareMessage, Receipt, Referral

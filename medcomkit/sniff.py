@@ -7,7 +7,7 @@ from typing import Any
 
 from lxml import etree
 
-from .core.report import Kind
+from .core.kinds import Kind
 from .oioxml.namespaces import KIND_BY_LETTER
 
 __all__ = ["FHIR_NS", "VANS_NS", "fhir_kind", "is_edifact", "json_document", "xml_kind"]

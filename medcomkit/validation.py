@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .core.errors import ParseError, SourceError
+from .core.kinds import Kind
 from .core.lang import Bilingual
-from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
+from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Report, Severity
 from .core.rules import issue_for_error, rule
 from .core.source import Source, read_source
 from .core.xml import MAX_DOCUMENT_BYTES, TOO_LARGE, parse_xml

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from medcomkit.cli import main
-from medcomkit.core.report import Kind, Report
+from medcomkit.core.kinds import Kind
+from medcomkit.core.report import Report
 from medcomkit.demo import write_demo_km
 from medcomkit.model.messages import AttachmentMessage, CareMessage
 from medcomkit.oioxml.link import link_facts, link_reports

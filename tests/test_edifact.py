@@ -17,7 +17,7 @@ from support import OIOXML_EXAMPLES, messages_in
 from medcomkit import parse_all, validate
 from medcomkit.cli import main
 from medcomkit.core.errors import BuildError, ParseError
-from medcomkit.core.report import Kind
+from medcomkit.core.kinds import Kind
 from medcomkit.demo import write_demo_km
 from medcomkit.edifact import build_edifact, read_edifact, validate_edifact
 from medcomkit.edifact.ftx import read_text, write_text

@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 import medcomkit
 from medcomkit import Bilingual, Issue, Kind, ParseError, Report, Severity
-from medcomkit.core.report import mask_cpr
+from medcomkit.core.mask import mask_cpr
 from medcomkit.demo import demo_care_message
 
 # The national-test-style number of the demo patient (12 March 2013, fails modulus 11).

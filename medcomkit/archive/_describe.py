@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ..core.kinds import Kind
 from ..core.lang import Bilingual, Lang
-from ..core.report import Kind, mask_cpr
+from ..core.mask import mask_cpr
 from ..core.xmltree import COPENHAGEN
 from ..model.messages import CareMessage, Priority, ReceiptKind
 from ..model.reliable import Arrival

@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from ..core.errors import MarkupError, ParseError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind, mask_cpr
+from ..core.mask import mask_cpr
 from ..model.messages import (
     AttachmentMessage,
     CareMessage,

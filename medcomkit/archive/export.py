@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from ..core.errors import MedcomkitError
 from ..core.files import FileBatch, safe_name
 from ..core.lang import Bilingual
+from ..core.mask import mask_cpr
 from ..core.pdf import PdfDocument
-from ..core.report import mask_cpr
 from ..core.xmltree import COPENHAGEN
 from ..model.messages import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
 from ._describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when

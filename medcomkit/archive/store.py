@@ -14,8 +14,8 @@ from types import TracebackType
 from typing import Any
 
 from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..core.source import Source, read_source
 from ..core.xml import MAX_DOCUMENT_BYTES
 from ..core.xmltree import COPENHAGEN

@@ -24,8 +24,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Issue, Kind
+from ..core.report import Issue
 from ..model.messages import AttachmentMessage, CareMessage, Receipt
 from ..oioxml.xbin01 import object_key
 from .changes import Change, ChangeKind, Conversion

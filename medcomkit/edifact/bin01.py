@@ -9,8 +9,8 @@ in group S11. A message about no patient (system information) has the surname ``
 from __future__ import annotations
 
 from ..core.errors import BuildError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..model.messages import Attachment, AttachmentMessage
 from ..oioxml.common import canonical_id, describe_binary, xml_id
 from .codes import EXTENSIONS, OBJECT_CODES, reverse

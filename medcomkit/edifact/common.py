@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from ..core.errors import BuildError, ParseError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..core.xmltree import COPENHAGEN, to_local
 from ..model.messages import Address, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
 from .codes import ORG_ID_KIND, ORG_ID_QUALIFIER, SPECIALITY, SPECIALITY_NUMBER

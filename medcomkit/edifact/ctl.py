@@ -9,8 +9,8 @@ accepted>``, an optional ``FTX+<reason>`` for the envelope, then per letter
 from __future__ import annotations
 
 from ..core.errors import BuildError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..model.markup import BREAKABLE
 from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from .codes import REFUSE_REASON, reverse

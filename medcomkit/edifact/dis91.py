@@ -18,8 +18,8 @@ from __future__ import annotations
 from typing import TypeVar
 
 from ..core.errors import BuildError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..model.markup import from_runs, length
 from ..model.messages import Attachment, CareMessage, TextSegment
 from ..oioxml.common import canonical_id, describe_binary, xml_id

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from functools import cache
 
 from ..core.errors import ParseError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..model.messages import AttachmentMessage, CareMessage, Receipt, Referral
 from .envelope import Interchange, Message, open_interchange
 

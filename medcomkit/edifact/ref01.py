@@ -22,8 +22,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..core.errors import BuildError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..model.markup import from_runs, normalise, to_runs
 from ..model.messages import (
     Address,

@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable
 
 from ..core.errors import ParseError
-from ..core.report import Issue, Kind, Severity
+from ..core.kinds import Kind
+from ..core.report import Issue, Severity
 from ..core.rules import Rule, issue_for_error
 from ..model.identifiers import (
     CprProblem,

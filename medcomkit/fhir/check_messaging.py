@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from . import rules as r
 from . import terminology as t
 from .checks import Finding, finding

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from ..core.report import Issue, Kind
+from ..core.kinds import Kind
+from ..core.report import Issue
 from ..core.rules import Rule
 from . import rules as r
 from .document import FhirDocument

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..core.errors import ParseError, SourceError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Issue, Kind
+from ..core.report import Issue
 from ..core.rules import issue_for_error
 from ..core.xml import MAX_DOCUMENT_BYTES, XmlDocument
 from . import rules as r

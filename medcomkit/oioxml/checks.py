@@ -16,8 +16,9 @@ from typing import cast
 
 from lxml import etree
 
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import MAX_ISSUES, Issue, Kind, Severity, omitted_issue
+from ..core.report import MAX_ISSUES, Issue, Severity, omitted_issue
 from ..core.rules import Rule
 from ..core.search import contains
 from ..core.xmltree import line_of

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from ..core.errors import MedcomkitError
-from ..core.report import Issue, IssueType, Kind, Report, Severity
+from ..core.kinds import Kind
+from ..core.report import Issue, IssueType, Report, Severity
 from ..core.rules import rule
 
 if TYPE_CHECKING:  # the model is imported only when there is something to pair

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from lxml import etree
 
 from ..core.errors import ParseError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..core.xml import XmlDocument
 from ..core.xmltree import line_of, local_name
 from ..model.messages import AttachmentMessage, CareMessage, Receipt, Referral

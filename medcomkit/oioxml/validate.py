@@ -7,8 +7,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import MAX_ISSUES, Issue, IssueType, Kind, Severity, raise_for_errors
+from ..core.report import MAX_ISSUES, Issue, IssueType, Severity, raise_for_errors
 from ..core.rules import rule
 from ..core.xml import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
 from .base64text import Base64Facts

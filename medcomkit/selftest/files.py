@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import MedcomkitError, SourceError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind, Report
+from ..core.report import Report
 from ..core.xml import MAX_DOCUMENT_BYTES
 from ..parsing import Message, parse
 from ..validation import validate_bytes

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from ..core.errors import SourceError
 from ..core.files import write_inside
+from ..core.kinds import Kind
 from ..core.lang import Bilingual, Lang
-from ..core.report import Issue, Kind, Severity
+from ..core.report import Issue, Severity
 from ..core.xml import MAX_DOCUMENT_BYTES
 from ..model.messages import CareMessage, Receipt
 from . import rules as r

@@ -20,8 +20,9 @@ from typing import Any
 
 from lxml import etree
 
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Issue, Kind, Severity
+from ..core.report import Issue, Severity
 from ..core.rules import Rule
 from ..core.xml import MAX_DOCUMENT_BYTES, XmlDocument
 from ..core.xmltree import element_path, line_of, local_name

@@ -31,8 +31,8 @@ from typing import Final
 from lxml import etree
 
 from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
 from ..core.lang import Bilingual
-from ..core.report import Kind
 from ..core.xml import parse_xml
 from ..core.xmltree import local_name, parse_datetime
 from ..model.messages import CareMessage, Receipt, ReceiptKind

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .edifact.build import build_edifact
     from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
     from .fhir.carecommunication import build_carecommunication, read_carecommunication
+    from .model.identifiers import new_letter_id
     from .model.messages import (
         Activity,
         Address,
@@ -57,7 +58,6 @@ if TYPE_CHECKING:
     from .model.receipts import match_receipt, receipt_for, receipt_matches
     from .model.reliable import Arrival, ArrivalLog, classify_arrival
     from .model.thread import Thread, forward, group_threads, reply, start_thread
-    from .oioxml.common import new_letter_id
     from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
     from .oioxml.xctl import build_xctl
     from .oioxml.xdis91 import build_xdis91
@@ -135,7 +135,7 @@ _LAZY: dict[str, str] = {
     "TextSegment": ".model.messages",
     "ThreadEvent": ".model.messages",
     "VisitationNote": ".model.messages",
-    "new_letter_id": ".oioxml.common",
+    "new_letter_id": ".model.identifiers",
     "attachments_for": ".oioxml.xbin01",
     "build_xbin01": ".oioxml.xbin01",
     "join_attachments": ".oioxml.xbin01",

@@ -17,8 +17,8 @@ from ..core.errors import BuildError
 from ..core.lang import Bilingual
 from ..core.xmltree import COPENHAGEN
 from ..fhir.acknowledgement import issue_type_for, reason_for_issue_type
+from ..model.identifiers import new_letter_id
 from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
-from ..oioxml.common import new_letter_id
 from .changes import Conversion, Correlation, Notes
 
 __all__ = ["acknowledgement_to_xctl", "xctl_to_acknowledgement"]

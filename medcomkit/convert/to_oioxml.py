@@ -18,6 +18,7 @@ from ..core.lang import Bilingual
 from ..core.xmltree import COPENHAGEN
 from ..fhir import terminology as t
 from ..fhir.vocabulary import ROLE_DISPLAY, oioxml_file_type_for
+from ..model.identifiers import new_letter_id
 from ..model.markup import escape, plain_text
 from ..model.messages import (
     Activity,
@@ -38,7 +39,6 @@ from ..model.messages import (
 )
 from ..model.thread import current_event
 from ..oioxml.codes import EXPECTED_OBJECT_CODE
-from ..oioxml.common import new_letter_id
 from .changes import Conversion, Correlation, Notes
 
 # PersonSurnameName is mandatory in XDIS91 (sheet 2, «Patient family name»), but a CareCommunication

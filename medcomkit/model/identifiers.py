@@ -9,6 +9,8 @@ and CPRs without modulus 11 have been issued since 2007. The rule modules choose
 from __future__ import annotations
 
 import re
+import secrets
+import string
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
@@ -23,10 +25,12 @@ __all__ = [
     "dkcore_date_ok",
     "gln_check_digit",
     "gln_problems",
+    "new_letter_id",
     "replacement_kind",
     "sor_code_ok",
 ]
 
+_ALPHANUMERIC = string.ascii_letters + string.digits
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 _THIRTEEN_DIGITS = re.compile(r"[0-9]{13}")
@@ -183,3 +187,12 @@ def gln_problems(gln: str) -> list[GlnProblem]:
 def sor_code_ok(code: str) -> bool:
     """SOR ids are numeric with at least 11 digits (dk-core ``min-digits-sor``)."""
     return _SOR.fullmatch(code) is not None
+
+
+def new_letter_id() -> str:
+    """A fresh 14-character alphanumeric letter or envelope id (random, so never reused).
+
+    OIOXML and EDIFACT letters and receipts carry such ids; the neutral model makes them, so that
+    building a receipt needs no codec.
+    """
+    return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(14))

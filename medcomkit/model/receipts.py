@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from ..core.xmltree import now_local
-from ..oioxml.common import new_letter_id
+from .identifiers import new_letter_id
 from .messages import (
     AttachmentMessage,
     CareMessage,

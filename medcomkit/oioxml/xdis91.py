@@ -8,11 +8,11 @@ from lxml import etree
 
 from ..core.errors import BuildError, ParseError
 from ..core.lang import Bilingual
-from ..core.xmltree import line_of, local_name, new_root
+from ..core.xmltree import line_of, local_name
 from ..model.markup import FORMATTED, length
 from ..model.messages import Activity, CareMessage, TextSegment
 from .codes import EPISODE_STATUS, LETTER_STATUS, PRIORITY, reverse
-from .common import Reader, Writer, serialise
+from .common import Reader, Writer, new_root, serialise
 from .formatted import blocks, read_formatted
 from .namespaces import NS_2006
 

@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..core.errors import BuildError
 from ..core.lang import Bilingual
-from ..core.xmltree import line_of, new_root
+from ..core.xmltree import line_of
 from ..model.markup import FORMATTED, Run, normalise, to_runs
 from ..model.messages import (
     AttachmentMessage,
@@ -35,7 +35,7 @@ from ..model.messages import (
     VisitationNote,
 )
 from .codes import LETTER_STATUS, reverse
-from .common import IDENTIFIER_CODE_NAMES, IDENTIFIER_CODES, Reader, Writer, serialise
+from .common import IDENTIFIER_CODE_NAMES, IDENTIFIER_CODES, Reader, Writer, new_root, serialise
 from .formatted import read_formatted
 from .namespaces import NS_2005, NS_2017
 from .xbin01 import attachments_for, join_attachments

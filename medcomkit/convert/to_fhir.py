@@ -19,6 +19,7 @@ from ..core.errors import BuildError
 from ..core.lang import Bilingual
 from ..fhir import terminology as t
 from ..fhir.vocabulary import media_type_for
+from ..model.filetypes import sniff_file_type
 from ..model.markup import escape, plain_text, to_runs
 from ..model.messages import (
     Activity,
@@ -38,7 +39,6 @@ from ..model.messages import (
     TextSegment,
 )
 from ..model.thread import current_event
-from ..oioxml.checks import sniff_file_type
 from ..oioxml.xbin01 import join_attachments, object_key
 from .changes import Conversion, Correlation, Notes
 

@@ -19,7 +19,7 @@ from . import invariants as inv
 from . import rules as r
 from . import terminology as t
 from .check_messaging import current_provenances
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, extensions, first, profiles, text
 
 __all__ = ["message"]

@@ -16,7 +16,7 @@ from ..model.identifiers import cpr_birth_date, cpr_modulus11_ok, gln_check_digi
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, text
 
 __all__ = ["identifiers"]

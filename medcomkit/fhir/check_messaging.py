@@ -16,7 +16,7 @@ from ..core.kinds import Kind
 from ..core.lang import Bilingual
 from . import rules as r
 from . import terminology as t
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, extensions, text
 from .structure import Reference
 

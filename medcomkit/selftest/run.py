@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from ..core.errors import SourceError
 from ..core.files import write_inside
 from ..core.kinds import Kind
 from ..core.lang import Bilingual, Lang
-from ..core.report import Issue, Severity
+from ..core.report import Severity
 from ..core.xml import MAX_DOCUMENT_BYTES
 from ..model.messages import CareMessage, Receipt
 from . import rules as r
@@ -35,37 +34,11 @@ from .files import (
 )
 from .inputs import Inputs, find_reference, inputs_for, read_inputs
 from .receive import RECEIVE_CHECKS, ReceiveSubject
+from .result import CaseResult, Finding, Outcome
 from .send import SEND_CHECKS, SendSubject
 from .xdis91 import XDIS91_CHECKS, Xdis91Subject
 
-__all__ = ["CaseResult", "Finding", "Outcome", "SelftestResult", "run_selftest", "write_manifest"]
-
-
-class Outcome(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    MISSING = "missing"  # no message from the vendor's system for the case
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One issue found in a case, and the file it is about (``None``: the case as a whole)."""
-
-    file: str | None
-    issue: Issue
-
-
-@dataclass(frozen=True, slots=True)
-class CaseResult:
-    case: Case
-    outcome: Outcome
-    files: tuple[str, ...] = ()
-    answered: tuple[str, ...] = ()
-    findings: tuple[Finding, ...] = ()
-
-    @property
-    def errors(self) -> tuple[Finding, ...]:
-        return tuple(f for f in self.findings if f.issue.severity is Severity.ERROR)
+__all__ = ["SelftestResult", "run_selftest", "write_manifest"]
 
 
 @dataclass(frozen=True, slots=True)

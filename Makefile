@@ -74,6 +74,8 @@ slides: $(STAMP) $(VENDORED)
 lint: $(STAMP)
 	$(BIN)/ruff check medcomkit tests bench tools
 	$(BIN)/ruff format --check medcomkit tests bench tools
+	$(BIN)/lint-imports
+	$(BIN)/python -m tools.check_imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -26,8 +26,8 @@ import pandas as pd
 from lxml import etree
 
 from bench import Figure
-from medcomkit.identifiers import gln_check_digit
 from medcomkit.landscape import fold_name
+from medcomkit.model.identifiers import gln_check_digit
 from medcomkit.sor import demo_sor, load_sor
 
 UNITS = 100_000

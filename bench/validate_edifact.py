@@ -26,7 +26,7 @@ from lxml import etree
 
 import medcomkit
 from medcomkit.edifact import build_edifact, read_edifact
-from medcomkit.model import CareMessage, TextSegment
+from medcomkit.model.messages import CareMessage, TextSegment
 from medcomkit.oioxml.xdis91 import build_xdis91
 
 from . import Figure

@@ -16,15 +16,18 @@ import types as _types
 import typing as _typing
 
 if _typing.TYPE_CHECKING:
-    from ._errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
-    from ._lang import Bilingual
-    from ._rule import Rule
     from .archive import Archive, ArchiveError, ResendPolicy, State, Status
+    from .core.errors import BuildError, MarkupError, MedcomkitError, ParseError, SourceError, UnsafePathError
+    from .core.kinds import Kind
+    from .core.lang import Bilingual
+    from .core.report import Issue, IssueType, Report, Severity
+    from .core.rules import Rule
     from .dispatch import parse, parse_all, validate, validate_bytes, validate_many
     from .edifact.build import build_edifact
     from .fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
     from .fhir.carecommunication import build_carecommunication, read_carecommunication
-    from .model import (
+    from .model.identifiers import new_letter_id
+    from .model.messages import (
         Activity,
         Address,
         Attachment,
@@ -61,16 +64,14 @@ if _typing.TYPE_CHECKING:
         ThreadEvent,
         VisitationNote,
     )
-    from .oioxml.common import new_letter_id
+    from .model.receipts import match_receipt, receipt_for, receipt_matches
+    from .model.reliable import Arrival, ArrivalLog, classify_arrival
+    from .model.thread import Thread, forward, group_threads, reply, start_thread
     from .oioxml.xbin01 import attachments_for, build_xbin01, join_attachments
     from .oioxml.xctl import build_xctl
     from .oioxml.xdis91 import build_xdis91
     from .oioxml.xref01 import build_xref01, join_referral_attachments, referral_attachments
-    from .receipts import match_receipt, receipt_for, receipt_matches
-    from .reliable import Arrival, ArrivalLog, classify_arrival
-    from .report import Issue, IssueType, Kind, Report, Severity
     from .selftest import SelftestResult, run_selftest
-    from .thread import Thread, forward, group_threads, reply, start_thread
     from .vans import (
         Mailbox,
         MailItem,
@@ -88,14 +89,14 @@ __version__ = "0.1.0"
 # Public names are imported on first use, so ``import medcomkit`` (and the command line) loads only
 # what is needed: validating one XDIS91 must not pay for the archive, the self-test or FHIR.
 _LAZY: dict[str, str] = {
-    "BuildError": "._errors",
-    "MarkupError": "._errors",
-    "MedcomkitError": "._errors",
-    "ParseError": "._errors",
-    "SourceError": "._errors",
-    "UnsafePathError": "._errors",
-    "Bilingual": "._lang",
-    "Rule": "._rule",
+    "BuildError": ".core.errors",
+    "MarkupError": ".core.errors",
+    "MedcomkitError": ".core.errors",
+    "ParseError": ".core.errors",
+    "SourceError": ".core.errors",
+    "UnsafePathError": ".core.errors",
+    "Bilingual": ".core.lang",
+    "Rule": ".core.rules",
     "Archive": ".archive",
     "ArchiveError": ".archive",
     "ResendPolicy": ".archive",
@@ -107,41 +108,41 @@ _LAZY: dict[str, str] = {
     "read_acknowledgement": ".fhir.acknowledgement",
     "build_carecommunication": ".fhir.carecommunication",
     "read_carecommunication": ".fhir.carecommunication",
-    "Activity": ".model",
-    "Address": ".model",
-    "Attachment": ".model",
-    "AttachmentMessage": ".model",
-    "Author": ".model",
-    "CareMessage": ".model",
-    "CareTeam": ".model",
-    "Diagnosis": ".model",
-    "Envelope": ".model",
-    "EpisodeOfCare": ".model",
-    "EpisodeStatus": ".model",
-    "LetterStatus": ".model",
-    "MessageRef": ".model",
-    "Organisation": ".model",
-    "OrgIdKind": ".model",
-    "Patient": ".model",
-    "PatientTransport": ".model",
-    "PersonId": ".model",
-    "PersonIdKind": ".model",
-    "Phone": ".model",
-    "Priority": ".model",
-    "Receipt": ".model",
-    "ReceiptKind": ".model",
-    "ReceiptLetter": ".model",
-    "Referral": ".model",
-    "ReferralPriority": ".model",
-    "ReferralStatus": ".model",
-    "Referrer": ".model",
-    "RefuseReason": ".model",
-    "Relation": ".model",
-    "Relative": ".model",
-    "TextSegment": ".model",
-    "ThreadEvent": ".model",
-    "VisitationNote": ".model",
-    "new_letter_id": ".oioxml.common",
+    "Activity": ".model.messages",
+    "Address": ".model.messages",
+    "Attachment": ".model.messages",
+    "AttachmentMessage": ".model.messages",
+    "Author": ".model.messages",
+    "CareMessage": ".model.messages",
+    "CareTeam": ".model.messages",
+    "Diagnosis": ".model.messages",
+    "Envelope": ".model.messages",
+    "EpisodeOfCare": ".model.messages",
+    "EpisodeStatus": ".model.messages",
+    "LetterStatus": ".model.messages",
+    "MessageRef": ".model.messages",
+    "Organisation": ".model.messages",
+    "OrgIdKind": ".model.messages",
+    "Patient": ".model.messages",
+    "PatientTransport": ".model.messages",
+    "PersonId": ".model.messages",
+    "PersonIdKind": ".model.messages",
+    "Phone": ".model.messages",
+    "Priority": ".model.messages",
+    "Receipt": ".model.messages",
+    "ReceiptKind": ".model.messages",
+    "ReceiptLetter": ".model.messages",
+    "Referral": ".model.messages",
+    "ReferralPriority": ".model.messages",
+    "ReferralStatus": ".model.messages",
+    "Referrer": ".model.messages",
+    "RefuseReason": ".model.messages",
+    "Relation": ".model.messages",
+    "Relative": ".model.messages",
+    "TextSegment": ".model.messages",
+    "ThreadEvent": ".model.messages",
+    "VisitationNote": ".model.messages",
+    "new_letter_id": ".model.identifiers",
     "attachments_for": ".oioxml.xbin01",
     "build_xbin01": ".oioxml.xbin01",
     "join_attachments": ".oioxml.xbin01",
@@ -150,27 +151,27 @@ _LAZY: dict[str, str] = {
     "build_xref01": ".oioxml.xref01",
     "join_referral_attachments": ".oioxml.xref01",
     "referral_attachments": ".oioxml.xref01",
-    "Message": ".model",
+    "Message": ".model.messages",
     "parse": ".dispatch",
     "parse_all": ".dispatch",
-    "match_receipt": ".receipts",
-    "receipt_for": ".receipts",
-    "receipt_matches": ".receipts",
-    "Arrival": ".reliable",
-    "ArrivalLog": ".reliable",
-    "classify_arrival": ".reliable",
-    "Issue": ".report",
-    "IssueType": ".report",
-    "Kind": ".report",
-    "Report": ".report",
-    "Severity": ".report",
+    "match_receipt": ".model.receipts",
+    "receipt_for": ".model.receipts",
+    "receipt_matches": ".model.receipts",
+    "Arrival": ".model.reliable",
+    "ArrivalLog": ".model.reliable",
+    "classify_arrival": ".model.reliable",
+    "Issue": ".core.report",
+    "IssueType": ".core.report",
+    "Kind": ".core.kinds",
+    "Report": ".core.report",
+    "Severity": ".core.report",
     "SelftestResult": ".selftest",
     "run_selftest": ".selftest",
-    "Thread": ".thread",
-    "forward": ".thread",
-    "group_threads": ".thread",
-    "reply": ".thread",
-    "start_thread": ".thread",
+    "Thread": ".model.thread",
+    "forward": ".model.thread",
+    "group_threads": ".model.thread",
+    "reply": ".model.thread",
+    "start_thread": ".model.thread",
     "validate": ".dispatch",
     "validate_bytes": ".dispatch",
     "validate_many": ".dispatch",
@@ -217,7 +218,7 @@ def rules() -> "list[Rule]":
     """Every rule medcomkit can report, sorted by id (for documentation and tooling)."""
     from . import dispatch as _dispatch  # noqa: F401  (the dispatcher's and every codec's shared rules)
     from . import oioxml as _oioxml  # noqa: F401  (importing registers the OIOXML rules)
-    from ._rule import all_rules
+    from .core.rules import all_rules
     from .edifact import rules as _edifact_rules  # noqa: F401
     from .fhir import rules as _fhir_rules  # noqa: F401  (plain data: no fhir.resources import)
     from .oioxml import rules as _oioxml_rules  # noqa: F401

@@ -22,14 +22,15 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, cast
 
 from lxml import etree
 
-from ._errors import BuildError, ParseError
-from ._lang import Bilingual
-from ._rule import rule
-from .report import Issue, IssueType, Kind, Report, Severity
-from .xmlsafe import MAX_DOCUMENT_BYTES, XmlDocument, parse_xml
+from .core.errors import BuildError, ParseError
+from .core.kinds import Kind
+from .core.lang import Bilingual
+from .core.report import Issue, IssueType, Report, Severity
+from .core.rules import rule
+from .core.xml import MAX_DOCUMENT_BYTES, XmlDocument, parse_xml
 
 if TYPE_CHECKING:  # the neutral model is imported only by codecs that read or build
-    from .model import Message
+    from .model.messages import Message
 
 __all__ = [
     "KIND_NOT_SUPPORTED",

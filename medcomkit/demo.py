@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
-from .identifiers import gln_check_digit
-from .markup import plain_text
-from .model import (
+from .core.pdf import PdfDocument
+from .core.xmltree import COPENHAGEN
+from .model.identifiers import gln_check_digit
+from .model.markup import plain_text
+from .model.messages import (
     Address,
     Attachment,
     Author,
@@ -39,10 +41,8 @@ from .model import (
     Relative,
     TextSegment,
 )
-from .oioxml._xml import COPENHAGEN
-from .pdf import PdfDocument
+from .model.thread import forward, reply, start_thread
 from .referral_form import Consent, Guardian, ReferralForm, referral_form_attachment
-from .thread import forward, reply, start_thread
 
 __all__ = [
     "DEMO_CPR",
@@ -163,8 +163,8 @@ def write_demo_km(directory: Path, *, syntax: Literal["oioxml", "edifact"] = "oi
 
 
 def _write_all(directory: Path, outputs: dict[str, bytes]) -> list[Path]:
-    """Write the files into ``directory`` atomically, as a unit (see :class:`~medcomkit.files.FileBatch`)."""
-    from .files import FileBatch
+    """Write the files into ``directory`` atomically, as a unit (see :class:`~.core.files.FileBatch`)."""
+    from .core.files import FileBatch
 
     with FileBatch(directory, overwrite=True) as batch:
         for name, data in outputs.items():

@@ -15,17 +15,17 @@ What a new codec must provide (``medcomkit/<codec>/codec.py`` and one row in :da
 
 1. ``CODEC = Codec(name, kinds, sniff, validate, read, build, pairing)`` (see
    :class:`medcomkit.codecs.Codec`), importing only what sniffing needs at module level.
-2. ``sniff(probe)``: cheap, never raises: the :class:`~medcomkit.report.Kind` when the input is
+2. ``sniff(probe)``: cheap, never raises: the :class:`~medcomkit.core.kinds.Kind` when the input is
    the codec's (``Kind.UNKNOWN`` when the kind shows only on reading), else ``None``. Byte formats
    look at ``probe.head``; XML formats at ``probe.document().root`` (parsed once for all).
 3. ``validate(probe)``: ``(kind, issues)``, never raising on bad input; rules registered with
-   :func:`medcomkit._rule.rule` so the catalogue (:func:`medcomkit.rules`) lists them. A codec
+   :func:`medcomkit.core.rules.rule` so the catalogue (:func:`medcomkit.rules`) lists them. A codec
    whose messages carry other messages validates them with ``probe.validate_payload``.
 4. ``read(probe)``: the messages as neutral model objects, raising :class:`~medcomkit.ParseError`
    only when the bytes cannot be understood (``None``: the codec does not read).
 5. ``build(message)``: bytes, where the codec writes messages (``None``: it does not).
 6. ``pairing``: optional checks across files (:class:`medcomkit.codecs.Pairing`).
-7. Its message kinds as members of :class:`medcomkit.report.Kind` (reports name them).
+7. Its message kinds as members of :class:`medcomkit.core.kinds.Kind` (reports name them).
 
 A test (``tests/test_dispatch.py``) registers a toy codec by adding one row to a copy of the
 table and shows ``parse``, ``validate`` and ``validate_many`` route to it.
@@ -41,18 +41,19 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._errors import MedcomkitError, ParseError, SourceError
-from ._lang import Bilingual
-from ._rule import issue_for_error, rule
 from .codecs import Codec, Probe, not_supported, unknown_kind, unknown_root
-from .report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Kind, Report, Severity
-from .source import Source, read_source
-from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE
+from .core.errors import MedcomkitError, ParseError, SourceError
+from .core.kinds import Kind
+from .core.lang import Bilingual
+from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Report, Severity
+from .core.rules import issue_for_error, rule
+from .core.source import Source, read_source
+from .core.xml import MAX_DOCUMENT_BYTES, TOO_LARGE
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
-    from .model import Message
+    from .model.messages import Message
 
 __all__ = [
     "CODECS",
@@ -232,7 +233,7 @@ def default_jobs() -> int:
 
 
 def _check(source: Source, xsd_dir: str | Path | None, max_bytes: int, pairing: bool) -> _Outcome:
-    from ._errors import unexpected
+    from .core.errors import unexpected
 
     try:
         return _checked(source, xsd_dir, max_bytes, pairing)

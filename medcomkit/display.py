@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 from .archive.state import State, state_label
-from .identifiers import GlnProblem, gln_check_digit, gln_problems
-from .model import Priority, ReceiptKind, ReferralPriority
-from .report import Severity
+from .core.report import Severity
+from .model.identifiers import GlnProblem, gln_check_digit, gln_problems
+from .model.messages import Priority, ReceiptKind, ReferralPriority
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Final, Literal
 from urllib.parse import urlencode
 
-from ._errors import BuildError
-from ._lang import Bilingual
-from .model import AttachmentMessage, Referral
+from .core.errors import BuildError
+from .core.lang import Bilingual
+from .model.messages import AttachmentMessage, Referral
 
 __all__ = [
     "CERTIFIED",

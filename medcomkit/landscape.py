@@ -26,8 +26,8 @@ from typing import Final, Literal
 
 import pandas as pd
 
-from ._errors import LandscapeLookupError
-from ._lang import Bilingual
+from .core.errors import LandscapeLookupError
+from .core.lang import Bilingual
 
 __all__ = [
     "APPROVED",

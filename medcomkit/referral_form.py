@@ -2,7 +2,7 @@
 
 The regions ask referrers to fill in a form ("Henvisning til børne- og ungdomspsykiatrien",
 today mostly a Word template) and send it with the electronic referral. This module fills such a
-form from structured fields and renders a text-extractable PDF with :mod:`medcomkit.pdf`, ready
+form from structured fields and renders a text-extractable PDF with :mod:`medcomkit.core.pdf`, ready
 to travel as the XBIN01 attachment of an XREF01.
 
 The region and its form are fictitious ("Region Demo (fiktiv)"). The sections follow what the
@@ -17,9 +17,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from .markup import plain_text
-from .model import Address, Attachment, Organisation, Patient, PersonIdKind, Referrer
-from .pdf import PdfDocument
+from .core.pdf import PdfDocument
+from .model.markup import plain_text
+from .model.messages import Address, Attachment, Organisation, Patient, PersonIdKind, Referrer
 
 __all__ = [
     "FORM_TITLE",

@@ -24,11 +24,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ._errors import ParseError
-from ._lang import Bilingual, Lang, shorten
-from .identifiers import GlnProblem, gln_problems
+from .core.errors import ParseError
+from .core.lang import Bilingual, Lang, shorten
+from .core.source import read_source
 from .landscape import municipalities, municipality_systems
-from .source import read_source
+from .model.identifiers import GlnProblem, gln_problems
 
 __all__ = [
     "FHIR_TYPES",

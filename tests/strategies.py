@@ -33,10 +33,19 @@ from medcomkit import (
     RefuseReason,
     TextSegment,
 )
+from medcomkit.core.xmltree import COPENHAGEN
 from medcomkit.fhir.terminology import CATEGORIES, D_ECPR_SYSTEMS, X_ECPR_SYSTEM
-from medcomkit.identifiers import gln_check_digit
-from medcomkit.markup import BREAKABLE, FORMATTED, INLINE_STYLES, Grammar, Run, escape, from_runs, normalise
-from medcomkit.oioxml._xml import COPENHAGEN
+from medcomkit.model.identifiers import gln_check_digit
+from medcomkit.model.markup import (
+    BREAKABLE,
+    FORMATTED,
+    INLINE_STYLES,
+    Grammar,
+    Run,
+    escape,
+    from_runs,
+    normalise,
+)
 
 T = TypeVar("T", TextSegment, Attachment)
 
@@ -445,7 +454,7 @@ def fhir_new_messages(draw: st.DrawFn, *, max_attachments: int = 3) -> CareMessa
 
 # --- XREF01: hospital referrals an XH0130R or XH0131R carries in full ------------------------------------
 
-from medcomkit.model import (  # noqa: E402
+from medcomkit.model.messages import (  # noqa: E402
     Diagnosis,
     EpisodeOfCare,
     PatientTransport,

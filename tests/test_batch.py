@@ -11,12 +11,13 @@ import pytest
 
 from medcomkit.cli import main
 from medcomkit.codecs import Probe
+from medcomkit.core.kinds import Kind
+from medcomkit.core.report import Report
 from medcomkit.demo import write_demo_km
 from medcomkit.dispatch import validate_bytes
-from medcomkit.model import AttachmentMessage, CareMessage
+from medcomkit.model.messages import AttachmentMessage, CareMessage
 from medcomkit.oioxml.codec import pairing_facts
 from medcomkit.oioxml.link import link_reports
-from medcomkit.report import Kind, Report
 
 
 def _facts(data: bytes) -> CareMessage | AttachmentMessage | None:

@@ -16,13 +16,14 @@ import medcomkit
 import medcomkit.codecs
 import medcomkit.oioxml.codec
 from medcomkit import dispatch
-from medcomkit._lang import Bilingual
-from medcomkit._rule import Rule
 from medcomkit.codecs import Codec, Pairing, Probe
+from medcomkit.core.kinds import Kind
+from medcomkit.core.lang import Bilingual
+from medcomkit.core.report import Issue, IssueType, Report, Severity
+from medcomkit.core.rules import Rule
+from medcomkit.core.xml import parse_xml
 from medcomkit.demo import write_demo_km
-from medcomkit.model import Message
-from medcomkit.report import Issue, IssueType, Kind, Report, Severity
-from medcomkit.xmlsafe import parse_xml
+from medcomkit.model.messages import Message
 
 PACKAGE = Path(medcomkit.__file__).parent
 

@@ -23,9 +23,9 @@ from medcomkit.display import (
     table,
     text,
 )
-from medcomkit.identifiers import GlnProblem
 from medcomkit.landscape import approval_matrix
-from medcomkit.model import ReferralPriority
+from medcomkit.model.identifiers import GlnProblem
+from medcomkit.model.messages import ReferralPriority
 
 
 def test_a_table_shows_whole_cells_without_an_index_left_aligned() -> None:

@@ -10,7 +10,8 @@ import pytest
 from support import REFERENCE, ROOT
 
 from medcomkit import landscape
-from medcomkit.landscape import LandscapeLookupError, fold_name
+from medcomkit.core.errors import LandscapeLookupError
+from medcomkit.landscape import fold_name
 
 APPROVAL_LISTS = REFERENCE / "domain" / "medcom-godkendte-systemer"
 BRIEF = ROOT.parent / "shared" / "brief" / "projektbeskrivelse.txt"

@@ -7,7 +7,7 @@ import importlib
 import re
 from pathlib import Path
 
-from medcomkit._rule import IssueCollector
+from medcomkit.core.rules import IssueCollector
 
 PACKAGE = Path(__file__).resolve().parents[1] / "medcomkit"
 ERRORS = PACKAGE / "_errors.py"
@@ -36,7 +36,7 @@ def test_every_exception_class_is_defined_in_the_error_tree() -> None:
 
 
 def test_the_error_tree_draws_every_class_it_defines() -> None:
-    module = importlib.import_module("medcomkit._errors")
+    module = importlib.import_module("medcomkit.core.errors")
     doc = module.__doc__ or ""
     for name in module.__all__:
         value = getattr(module, name)

@@ -12,7 +12,7 @@ import pypdf
 import medcomkit
 from medcomkit import AttachmentMessage
 from medcomkit.demo import REFERRAL_REASON, demo_referral, demo_referral_form
-from medcomkit.model import PersonId, PersonIdKind
+from medcomkit.model.messages import PersonId, PersonIdKind
 from medcomkit.oioxml.xref01 import build_xref01, referral_attachments
 from medcomkit.referral_form import (
     FORM_TITLE,

@@ -49,9 +49,9 @@ Crash safety
 
 from __future__ import annotations
 
-from ._schema import ArchiveError
+from ..core.errors import ArchiveError, EntryNotFound
 from .state import FHIR_POLICY, OIOXML_POLICY, ResendPolicy, State, Status
-from .store import Added, Archive, Direction, Entry, EntryNotFound
+from .store import Added, Archive, Direction, Entry
 
 __all__ = [
     "FHIR_POLICY",

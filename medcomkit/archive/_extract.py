@@ -12,11 +12,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from .._errors import MarkupError, ParseError
-from .._lang import Bilingual
+from ..core.errors import MarkupError, ParseError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.mask import mask_cpr
 from ..dispatch import parse_all
 from ..fhir.codec import FHIR_NS, json_document
-from ..model import (
+from ..model.messages import (
     AttachmentMessage,
     CareMessage,
     Message,
@@ -26,7 +28,6 @@ from ..model import (
     ReceiptKind,
     Referral,
 )
-from ..report import Kind, mask_cpr
 from .codes import NOT_A_MESSAGE
 
 __all__ = ["Record", "attachment_key", "normalise_cpr", "plain", "records"]
@@ -271,10 +272,10 @@ def _fhir_head(data: bytes, kind: Kind) -> Record:
 
 
 def _oioxml_heads(data: bytes, kind: Kind, max_bytes: int) -> list[Record]:
-    from ..oioxml._xml import local_name, parse_datetime
+    from ..core.xml import parse_xml
+    from ..core.xmltree import local_name, parse_datetime
     from ..oioxml.common import letters_of
     from ..oioxml.namespaces import KIND_BY_LETTER
-    from ..xmlsafe import parse_xml
 
     try:
         root = parse_xml(data, max_bytes=max_bytes, repair=True).root
@@ -345,7 +346,7 @@ def _oioxml_heads(data: bytes, kind: Kind, max_bytes: int) -> list[Record]:
 
 def plain(markup: str) -> str:
     """Formatted-text markup as plain text (the markup itself if it cannot be read)."""
-    from ..markup import plain_text
+    from ..model.markup import plain_text
 
     try:
         return plain_text(markup)

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .._errors import ArchiveError
-from .._lang import Bilingual
+from ..core.errors import ArchiveError
+from ..core.lang import Bilingual
 from .codes import (
     BUSY,
     CORRUPT,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from .._lang import Bilingual, Lang
-from ..model import CareMessage, Priority, ReceiptKind
-from ..oioxml._xml import COPENHAGEN
-from ..reliable import Arrival
-from ..report import Kind, mask_cpr
+from ..core.kinds import Kind
+from ..core.lang import Bilingual, Lang
+from ..core.mask import mask_cpr
+from ..core.xmltree import COPENHAGEN
+from ..model.messages import CareMessage, Priority, ReceiptKind
+from ..model.reliable import Arrival
 from .state import Status, state_label
 
 if TYPE_CHECKING:

@@ -14,15 +14,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..files import FileBatch, safe_name
-from ..model import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
-from ..oioxml._xml import COPENHAGEN
-from ..pdf import PdfDocument
-from ..report import mask_cpr
+from ..core.errors import ArchiveError, MedcomkitError
+from ..core.files import FileBatch, safe_name
+from ..core.lang import Bilingual
+from ..core.mask import mask_cpr
+from ..core.pdf import PdfDocument
+from ..core.xmltree import COPENHAGEN
+from ..model.messages import Attachment, AttachmentMessage, Author, CareMessage, CareTeam, Receipt, Referral
 from ._extract import attachment_key, plain
-from ._schema import ArchiveError
 from .codes import EXPORT_NOT_EMPTY
 from .describe import KIND_LABELS, RECEIPT_LABELS, describe, party, when
 from .state import Status, state_label

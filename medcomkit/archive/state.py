@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from .._lang import Bilingual
-from ..model import ReceiptKind
+from ..core.lang import Bilingual
+from ..model.messages import ReceiptKind
 
 __all__ = ["FHIR_POLICY", "OIOXML_POLICY", "ResendPolicy", "State", "Status", "state_label", "status_of"]
 

@@ -13,15 +13,15 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from .._errors import EntryNotFound
-from .._lang import Bilingual
+from ..core.errors import EntryNotFound
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.source import Source, read_source
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..core.xmltree import COPENHAGEN
 from ..dispatch import parse_all
-from ..model import Message, ReceiptKind
-from ..oioxml._xml import COPENHAGEN
-from ..reliable import Arrival, classify_arrival
-from ..report import Kind
-from ..source import Source, read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..model.messages import Message, ReceiptKind
+from ..model.reliable import Arrival, classify_arrival
 from ._extract import Record, normalise_cpr, records
 from ._schema import database_errors, open_journal, transaction
 from .codes import NO_SUCH_ENTRY

@@ -13,8 +13,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from .._mask import MaskingWriter
-from .exit import EXIT_OK, exit_status, print_error, unexpected
+from ..core.errors import unexpected
+from ..core.mask import MaskingWriter
+from .exit import EXIT_OK, exit_status, print_error
 from .parser import build_parser
 
 __all__ = ["main"]

@@ -15,15 +15,15 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual, Lang
 from ..archive.describe import ARRIVAL_LABELS, DIRECTION_LABELS, KIND_LABELS, RECEIPT_LABELS, describe, when
 from ..archive.state import State, Status, state_label
 from ..archive.store import Archive, Entry, as_moment
-from ..files import clip
-from ..reliable import Arrival
-from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
+from ..core.errors import MedcomkitError, unexpected
+from ..core.files import clip
+from ..core.lang import Bilingual, Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..model.reliable import Arrival
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error
 
 __all__ = ["run"]
 

@@ -8,17 +8,17 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual, Lang
 from ..convert import SorEntry
 from ..convert.codes import NOTHING
 from ..convert.files import write_converted
 from ..convert.state import STATE_FILE, ConversionState
 from ..convert.syntaxes import convert_any_syntax
-from ..report import mask_cpr
-from ..source import read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error, unexpected
+from ..core.errors import MedcomkitError, unexpected
+from ..core.lang import Bilingual, Lang
+from ..core.mask import mask_cpr
+from ..core.source import read_source
+from ..core.xml import MAX_DOCUMENT_BYTES
+from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, USAGE, exit_status, print_error
 
 __all__ = ["run"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .._errors import MedcomkitError
+from ..core.errors import MedcomkitError
 from ..demo import write_demo_carecommunication, write_demo_km, write_demo_referral
 from .exit import EXIT_OK, EXIT_USAGE
 

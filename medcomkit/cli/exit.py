@@ -10,10 +10,10 @@
 
 A batch command handles every input, prints each failure and returns the highest status at the
 end. Every error is printed as ``medcomkit: <rule id>: [<input>: ]<text>`` in the chosen language, with quoted
-values clipped (:func:`medcomkit.files.clip`), never as a traceback.
+values clipped (:func:`medcomkit.core.files.clip`), never as a traceback.
 
 This is the one exit-code table. Library code never picks an exit status: it raises an error with
-a code (see :mod:`medcomkit._errors`) or returns a report, and :func:`exit_status` maps it here.
+a code (see :mod:`medcomkit.core.errors`) or returns a report, and :func:`exit_status` maps it here.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import re
 import sys
 from typing import Final
 
-from .._errors import MedcomkitError, unexpected
-from .._lang import Lang
-from ..files import MAX_QUOTED, clip
-from ..xmlsafe import TOO_LARGE
+from ..core.errors import MedcomkitError, unexpected
+from ..core.files import MAX_QUOTED, clip
+from ..core.lang import Lang
+from ..core.xml import TOO_LARGE
 
 __all__ = ["EXIT_INVALID", "EXIT_OK", "EXIT_USAGE", "USAGE", "exit_status", "print_error", "unexpected"]
 

@@ -10,14 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from .._errors import MedcomkitError
-from .._lang import Lang
-from ..files import FileBatch
+from ..core.errors import MedcomkitError, unexpected
+from ..core.files import FileBatch
+from ..core.lang import Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
 from ..selftest.cases import Protocol
 from ..selftest.inputs import find_reference, inputs_for, write_inputs
 from ..selftest.run import run_selftest, write_manifest
-from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .exit import EXIT_OK, EXIT_USAGE, USAGE, print_error, unexpected
+from .exit import EXIT_OK, EXIT_USAGE, USAGE, print_error
 
 __all__ = ["REPORT_NAMES", "run"]
 

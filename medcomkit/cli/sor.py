@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from .._errors import MedcomkitError
-from .._lang import Lang
-from ..sor import SorLookupError, demo_registry, load_sor
+from ..core.errors import MedcomkitError, SorLookupError
+from ..core.lang import Lang
+from ..sor import demo_registry, load_sor
 from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
 
 __all__ = ["run"]

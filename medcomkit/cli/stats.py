@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from .._errors import ParseError, SourceError
-from .._lang import Lang
+from ..core.errors import ParseError, SourceError
+from ..core.lang import Lang
 from ..stats import load_stats, summarise
 from .exit import EXIT_INVALID, EXIT_OK, EXIT_USAGE, print_error
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from .._errors import MedcomkitError
-from .._lang import Lang
+from ..core.errors import MedcomkitError
+from ..core.lang import Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
 from ..dispatch import validate_many
-from ..xmlsafe import MAX_DOCUMENT_BYTES
 from .exit import EXIT_INVALID, EXIT_OK, exit_status, print_error
 
 __all__ = ["run"]

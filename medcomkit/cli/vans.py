@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from .._lang import Lang
+from ..core.errors import unexpected
+from ..core.lang import Lang
+from ..core.xml import MAX_DOCUMENT_BYTES
 from ..vans.files import unwrap_file, wrap_file
-from ..xmlsafe import MAX_DOCUMENT_BYTES
-from .exit import EXIT_OK, exit_status, print_error, unexpected
+from .exit import EXIT_OK, exit_status, print_error
 
 __all__ = ["run"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from .._lang import Bilingual, Lang
-from ..model import Organisation, ThreadEvent
+from ..core.lang import Bilingual, Lang
+from ..model.messages import Organisation, ThreadEvent
 
 __all__ = ["Change", "ChangeKind", "Conversion", "Correlation", "Notes", "cite"]
 

@@ -1,8 +1,8 @@
 """Converting message files: pairing an XDIS91 with its XBIN01, and naming and writing what comes out.
 
 A value from a message names an output file only through :func:`~.outcome.output_name` (the one
-sanitising helper, :func:`medcomkit.files.safe_name`), and :func:`write_converted` writes a run's files inside
-the chosen folder, atomically and as a unit.
+sanitising helper, :func:`medcomkit.core.files.safe_name`), and :func:`write_converted` writes a run's
+files inside the chosen folder, atomically and as a unit.
 """
 
 from __future__ import annotations
@@ -11,11 +11,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-from .._errors import BuildError, MedcomkitError, unexpected
-from .._lang import Bilingual
-from ..files import FileBatch
-from ..model import AttachmentMessage, CareMessage
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import BuildError, MedcomkitError, unexpected
+from ..core.files import FileBatch
+from ..core.lang import Bilingual
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..model.messages import AttachmentMessage, CareMessage
 from .changes import Conversion
 from .codes import INPUT, XBIN01_UNREFERENCED
 from .outcome import ConvertedFile, output_name

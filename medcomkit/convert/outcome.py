@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..files import safe_name
-from ..model import AttachmentMessage, CareMessage, ReceiptKind, RefuseReason
-from ..report import Issue, Report, Severity
+from ..core.errors import MedcomkitError
+from ..core.files import safe_name
+from ..core.lang import Bilingual
+from ..core.report import Issue, Report, Severity
+from ..model.messages import AttachmentMessage, CareMessage, ReceiptKind, RefuseReason
 from .changes import Conversion
 
 __all__ = ["ConvertedFile", "Notice", "Refusal", "ServiceInput", "ServiceRun", "output_name"]
@@ -92,8 +92,8 @@ def cannot(item: ServiceInput, error: MedcomkitError) -> Bilingual:
 
 def refuse_oioxml(item: ServiceInput, reason: Bilingual) -> Refusal:
     """Refuse an OIOXML letter with the XCTL01 (negative VANS receipt) the service sends back."""
+    from ..model.receipts import receipt_for
     from ..oioxml.xctl import build_xctl
-    from ..receipts import receipt_for
 
     message = item.message
     receipt = None

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..model import AttachmentMessage, CareMessage
+from ..model.messages import AttachmentMessage, CareMessage
 from ..oioxml.xbin01 import object_key
 
 __all__ = ["Pairing", "pair_attachments"]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..model import Receipt, ReceiptKind
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
+from ..model.messages import Receipt, ReceiptKind
 from .changes import Correlation
 from .codes import RECEIPT_MISSING
 from .outcome import (

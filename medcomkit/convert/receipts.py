@@ -13,12 +13,12 @@ import uuid
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from .._errors import BuildError
-from .._lang import Bilingual
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.xmltree import COPENHAGEN
 from ..fhir.acknowledgement import issue_type_for, reason_for_issue_type
-from ..model import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
-from ..oioxml._xml import COPENHAGEN
-from ..oioxml.common import new_letter_id
+from ..model.identifiers import new_letter_id
+from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from .changes import Conversion, Correlation, Notes
 from .codes import RECEIPT_MISMATCH, RECEIPT_MISSING
 

@@ -23,11 +23,12 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt
+from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..model.messages import AttachmentMessage, CareMessage, Receipt
 from ..oioxml.xbin01 import object_key
-from ..report import Issue, Kind
 from .changes import Change, ChangeKind, Conversion
 from .outcome import (
     ConvertedFile,

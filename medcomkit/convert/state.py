@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .._errors import SourceError
-from .._lang import Bilingual
-from ..model import Activity, Address, MessageRef, Organisation, OrgIdKind, ThreadEvent
+from ..core.errors import SourceError
+from ..core.lang import Bilingual
+from ..model.messages import Activity, Address, MessageRef, Organisation, OrgIdKind, ThreadEvent
 from .changes import Correlation
 from .codes import STATE_UNREADABLE
 

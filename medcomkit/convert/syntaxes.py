@@ -20,10 +20,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
+from ..core.errors import MedcomkitError
+from ..core.lang import Bilingual
+from ..core.report import Report, Severity
 from ..fhir.codec import FHIR_NS
-from ..report import Report, Severity
 from .outcome import ConvertedFile, Refusal, ServiceRun
 from .service import convert_like_service
 from .state import ConversionState

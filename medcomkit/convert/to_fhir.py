@@ -2,7 +2,7 @@
 (January 2026, sheets 1 and 3) says, with its defaults and notes.
 
 Works on the neutral model: the input is what :func:`medcomkit.parse` gives for the XDIS91 and
-the XBIN01, the output a FHIR-ready :class:`~medcomkit.model.CareMessage` for
+the XBIN01, the output a FHIR-ready :class:`~medcomkit.model.messages.CareMessage` for
 :func:`medcomkit.build_carecommunication`. Every change names the mapping row it follows
 (``Change.mapping``, e.g. ``"1:Subject"`` for sheet 1, row «Subject»).
 """
@@ -15,12 +15,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from .._errors import BuildError
-from .._lang import Bilingual
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
 from ..fhir import terminology as t
 from ..fhir.vocabulary import media_type_for
-from ..markup import escape, plain_text, to_runs
-from ..model import (
+from ..model.filetypes import sniff_file_type
+from ..model.markup import escape, plain_text, to_runs
+from ..model.messages import (
     Activity,
     Address,
     Attachment,
@@ -37,9 +38,8 @@ from ..model import (
     Priority,
     TextSegment,
 )
-from ..oioxml.checks import sniff_file_type
+from ..model.thread import current_event
 from ..oioxml.xbin01 import join_attachments, object_key
-from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
 from .codes import NOT_OIOXML, SOR_MISSING
 
@@ -92,7 +92,7 @@ def registry_lookup(registry: SorRegistry) -> Callable[[str], SorEntry | None]:
     the unit that holds the location number itself, else the first that inherits it. A location
     number the registry does not know gives ``None``, so a SOR code the message carries still
     serves (sheet 1, «Sender SOR»: SOR lookup is only needed where the message has no SOR code)."""
-    from ..sor import SorLookupError
+    from ..core.errors import SorLookupError
 
     def look_up(ean: str) -> SorEntry | None:
         try:

@@ -13,12 +13,14 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 
-from .._errors import BuildError
-from .._lang import Bilingual
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.xmltree import COPENHAGEN
 from ..fhir import terminology as t
 from ..fhir.vocabulary import ROLE_DISPLAY, oioxml_file_type_for
-from ..markup import escape, plain_text
-from ..model import (
+from ..model.identifiers import new_letter_id
+from ..model.markup import escape, plain_text
+from ..model.messages import (
     Activity,
     Address,
     Attachment,
@@ -35,10 +37,8 @@ from ..model import (
     PersonIdKind,
     TextSegment,
 )
-from ..oioxml._xml import COPENHAGEN
+from ..model.thread import current_event
 from ..oioxml.codes import EXPECTED_OBJECT_CODE
-from ..oioxml.common import new_letter_id
-from ..thread import current_event
 from .changes import Conversion, Correlation, Notes
 from .codes import NOT_FHIR, SOR_MISSING, TIME_MISSING
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from ..model import AttachmentMessage, CareMessage, Receipt, ReceiptKind, Referral
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, ReceiptKind, Referral
 from .outcome import output_name
 
 __all__ = ["TwinMessage", "twin_file"]

@@ -1,5 +1,5 @@
 """BIN01, attachments in EDIFACT (``MEDBIN:D:93A:UN:B0131X``), to and from the neutral
-:class:`~medcomkit.model.AttachmentMessage` — the EDIFACT twin of XBIN01 (XB0131X).
+:class:`~medcomkit.model.messages.AttachmentMessage` — the EDIFACT twin of XBIN01 (XB0131X).
 
 Each attachment is a ``UNO`` segment (number, ``AID:<id without hyphens>``, ``OBJ:<kind>:<format>``,
 ``<size>:14:1:A``) followed directly by the raw bytes and a ``UNP+<size>+<number>`` segment, all
@@ -8,11 +8,11 @@ in group S11. A message about no patient (system information) has the surname ``
 
 from __future__ import annotations
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..model import Attachment, AttachmentMessage
+from ..core.errors import BuildError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..model.messages import Attachment, AttachmentMessage
 from ..oioxml.common import canonical_id, describe_binary, xml_id
-from ..report import Kind
 from .codes import EXTENSIONS, OBJECT_CODES, reverse
 from .common import (
     adr,

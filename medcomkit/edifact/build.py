@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt, Referral
-from ..report import raise_for_errors
+from ..core.lang import Bilingual
+from ..core.report import raise_for_errors
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, Referral
 from .bin01 import build_bin01
 from .ctl import build_ctl
 from .dis91 import build_dis91

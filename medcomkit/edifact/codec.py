@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..codecs import Codec, Probe
-from ..report import Issue, Kind
+from ..core.kinds import Kind
+from ..core.report import Issue
 
 if TYPE_CHECKING:
-    from ..model import Message
+    from ..model.messages import Message
 
 __all__ = ["CODEC", "is_edifact"]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from ..model import EpisodeStatus, LetterStatus, OrgIdKind, Priority, RefuseReason
+from ..model.messages import EpisodeStatus, LetterStatus, OrgIdKind, Priority, RefuseReason
 
 __all__ = [
     "EPISODE_STATUS",

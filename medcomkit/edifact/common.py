@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..model import Address, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
-from ..oioxml._xml import COPENHAGEN, to_local
-from ..report import Kind
+from ..core.errors import BuildError, ParseError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.xmltree import COPENHAGEN, to_local
+from ..model.messages import Address, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
 from .codes import ORG_ID_KIND, ORG_ID_QUALIFIER, SPECIALITY, SPECIALITY_NUMBER
 from .envelope import KIND_TYPES, Interchange, Message
 from .syntax import Segment, write_segments

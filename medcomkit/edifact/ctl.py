@@ -1,5 +1,5 @@
 """CTL01/02/03, the EDIFACT receipts (``CONTRL:D:93A:ZZ:C0130Q`` …), to and from the neutral
-:class:`~medcomkit.model.Receipt` — the EDIFACT twins of XCTL01/02/03.
+:class:`~medcomkit.model.messages.Receipt` — the EDIFACT twins of XCTL01/02/03.
 
 Layout: ``UCI+<original envelope>+<original sender>:14+<original receiver>:14+<4 rejected | 7
 accepted>``, an optional ``FTX+<reason>`` for the envelope, then per letter
@@ -8,11 +8,11 @@ accepted>``, an optional ``FTX+<reason>`` for the envelope, then per letter
 
 from __future__ import annotations
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import BREAKABLE
-from ..model import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
-from ..report import Kind
+from ..core.errors import BuildError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..model.markup import BREAKABLE
+from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from .codes import REFUSE_REASON, reverse
 from .common import build_interchange, envelope_of, parse_error, segment
 from .envelope import Interchange, Message

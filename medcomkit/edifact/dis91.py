@@ -1,5 +1,5 @@
 """DIS91, the korrespondancemeddelelse in EDIFACT (``MEDDIS:D:93A:UN:D9134L``), to and from the
-neutral :class:`~medcomkit.model.CareMessage` — the EDIFACT twin of XDIS91 (XD9134L).
+neutral :class:`~medcomkit.model.messages.CareMessage` — the EDIFACT twin of XDIS91 (XD9134L).
 
 Segment layout (as MedCom's converter writes it)::
 
@@ -17,14 +17,18 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import from_runs, length
-from ..model import Attachment, CareMessage, TextSegment
+from ..core.errors import BuildError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..model.letter import (
+    BLOCK_LIMIT,
+    MAX_BLOCKS,
+    refuse_what_xdis91_cannot_carry,
+)
+from ..model.markup import from_runs, length
+from ..model.messages import Attachment, CareMessage, TextSegment
 from ..oioxml.common import canonical_id, describe_binary, xml_id
 from ..oioxml.formatted import blocks
-from ..oioxml.xdis91 import BLOCK_LIMIT, MAX_BLOCKS, _refuse_what_xdis91_cannot_carry
-from ..report import Kind
 from .codes import EPISODE_STATUS, EXTENSIONS, LETTER_STATUS, OBJECT_CODES, PRIORITY, reverse
 from .common import (
     Group,
@@ -219,7 +223,7 @@ def ftx_segments(qualifier: str, markup: str) -> list[Segment]:
 
 def build_dis91(message: CareMessage) -> bytes:
     """Write a DIS91 (D9134L) interchange, as MedCom's converter writes the XDIS91 twin."""
-    _refuse_what_xdis91_cannot_carry(message)
+    refuse_what_xdis91_cannot_carry(message)
     text = message.segments[0].text
     text_blocks = blocks(text, BLOCK_LIMIT)
     if len(text_blocks) > MAX_BLOCKS:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .._rule import Rule
-from ..report import Issue, Kind
+from ..core.kinds import Kind
+from ..core.report import Issue
+from ..core.rules import Rule
 from . import rules as r
 from .syntax import Segment, Syntax, read_segments
 

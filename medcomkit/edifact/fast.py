@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import re
 
-from ..identifiers import CprProblem, _gln_problems, cpr_problems, gln_check_digit
-from ..oioxml.checks import _IDENTIFIER_EXPECTATIONS
-from ..report import Issue
+from ..core.report import Issue
+from ..model.identifiers import (
+    IDENTIFIER_EXPECTATIONS,
+    CprProblem,
+    cached_gln_problems,
+    cpr_problems,
+    gln_check_digit,
+)
 from . import rules as r
 from .common import parse_ccyymmddhhmm, parse_unb_moment
 
@@ -166,13 +171,13 @@ def fast_dis91(data: bytes) -> list[Issue] | None:
     ):
         return None
     for party in ("ssp", "po"):
-        expectation = _IDENTIFIER_EXPECTATIONS.get(_IDENTIFIER_CODES[found[f"{party}_code"]])
+        expectation = IDENTIFIER_EXPECTATIONS.get(_IDENTIFIER_CODES[found[f"{party}_code"]])
         if expectation is not None and not expectation[0](found[f"{party}_id"]):
             return None
     issues: list[Issue] = []
     unb = found.start("unb_at")
     for ean in (found["sender"], found["receiver"]):
-        if _gln_problems(ean):  # 13 digits, so only the check digit can be wrong
+        if cached_gln_problems(ean):  # 13 digits, so only the check digit can be wrong
             issues.append(
                 r.EAN_CHECK_DIGIT.issue(
                     *_where(text, unb, 1, "UNB"), value=ean, expected=gln_check_digit(ean[:12])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..markup import FORMATTED, Grammar, Run, from_runs, normalise, to_runs
+from ..model.markup import FORMATTED, Grammar, Run, from_runs, normalise, to_runs
 
 __all__ = ["FORMAT_STYLES", "FtxBlock", "read_text", "write_text"]
 

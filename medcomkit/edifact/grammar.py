@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..report import Kind
+from ..core.kinds import Kind
 
 __all__ = ["GRAMMARS", "Item", "Mismatch", "match"]
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cache
 
-from .._errors import ParseError
-from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt, Referral
-from ..report import Kind
+from ..core.errors import ParseError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, Referral
 from .envelope import Interchange, Message, open_interchange
 
 __all__ = ["EdifactMessage", "looks_like_edifact", "read_edifact", "read_interchange"]

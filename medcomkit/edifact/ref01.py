@@ -1,5 +1,5 @@
 """REF01, the hospital referral in EDIFACT (``MEDREF:D:93A:UN:H0130R``), to and from the neutral
-:class:`~medcomkit.model.Referral` — the EDIFACT twin of XREF01 (XH0130R).
+:class:`~medcomkit.model.messages.Referral` — the EDIFACT twin of XREF01 (XH0130R).
 
 Segment layout (as MedCom's converter writes it)::
 
@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import from_runs, normalise, to_runs
-from ..model import (
+from ..core.errors import BuildError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..model.markup import from_runs, normalise, to_runs
+from ..model.messages import (
     Address,
     Diagnosis,
     EpisodeOfCare,
@@ -39,7 +40,6 @@ from ..model import (
     Relative,
     VisitationNote,
 )
-from ..report import Kind
 from .codes import LETTER_STATUS, ORG_ID_KIND, reverse
 from .common import (
     Group,

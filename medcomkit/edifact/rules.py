@@ -7,9 +7,9 @@ explanation in both syntaxes.
 
 from __future__ import annotations
 
-from .._rule import Rule, rule
+from ..core.report import IssueType, Severity
+from ..core.rules import Rule, rule
 from ..oioxml import rules as oio
-from ..report import IssueType, Severity
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 BR = IssueType.BUSINESS_RULE

@@ -1,6 +1,6 @@
 """UN/EDIFACT syntax 3 as MedCom uses it: segments in, segments out.
 
-Reading never raises: every problem becomes an :class:`~medcomkit.report.Issue` located by
+Reading never raises: every problem becomes an :class:`~medcomkit.core.report.Issue` located by
 segment number, tag, line and column, and the segments that could be read are kept. It is one
 pass over the text with a compiled search for the next separator, so time grows linearly with
 the input however it is built. A BIN01 ``UNO`` segment is followed by the raw bytes of the
@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from ..report import Issue
+from ..core.report import Issue
 from . import rules as r
 
 __all__ = ["Segment", "Separators", "Syntax", "encode_value", "read_segments", "write_segments"]

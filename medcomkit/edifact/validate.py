@@ -10,18 +10,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .._errors import ParseError
-from .._rule import IssueCollector, issue_for_error
-from ..identifiers import (
+from ..core.errors import ParseError
+from ..core.kinds import Kind
+from ..core.report import Issue, Severity
+from ..core.rules import IssueCollector, issue_for_error
+from ..model.filetypes import content_mismatch
+from ..model.identifiers import (
+    IDENTIFIER_EXPECTATIONS,
     CprProblem,
     GlnProblem,
-    _gln_problems,
+    cached_gln_problems,
     cpr_problems,
     gln_check_digit,
     replacement_kind,
 )
-from ..markup import length
-from ..model import (
+from ..model.markup import length
+from ..model.messages import (
     Attachment,
     AttachmentMessage,
     CareMessage,
@@ -31,10 +35,8 @@ from ..model import (
     ReceiptKind,
     Referral,
 )
-from ..oioxml.checks import _IDENTIFIER_EXPECTATIONS, _content_mismatch
 from ..oioxml.codes import EXPECTED_OBJECT_CODE
 from ..oioxml.common import IDENTIFIER_CODE_NAMES
-from ..report import Issue, Kind, Severity
 from . import rules as r
 from .codes import EXTENSIONS, OBJECT_CODES, reverse
 from .common import parse_ccyymmddhhmm, parse_unb_moment
@@ -351,7 +353,7 @@ def _identifier(collector: _Collector, segment: Segment | None, what: str, value
 
 
 def _ean(collector: _Collector, segment: Segment, value: str, *, vans_allowed: bool) -> None:
-    problems = _gln_problems(value) if value else ()
+    problems = cached_gln_problems(value) if value else ()
     if not problems:
         return
     if problems[0] is GlnProblem.FORMAT:
@@ -371,7 +373,7 @@ def _party(collector: _Collector, message: Message, tag: str, party: Organisatio
     if party.identifier is None or party.identifier_kind is None:
         return
     code = IDENTIFIER_CODE_NAMES.get(party.identifier_kind)
-    expectation = _IDENTIFIER_EXPECTATIONS.get(code or "")
+    expectation = IDENTIFIER_EXPECTATIONS.get(code or "")
     if expectation and not expectation[0](party.identifier):
         item = next((s for s in message.body if s.tag == tag and s.get(2, 1) == party.identifier), None)
         collector.add(r.IDENTIFIER_CODE, item, value=party.identifier, code=code, expected=expectation[1])
@@ -463,7 +465,7 @@ def _attachments(collector: _Collector, message: Message) -> None:
             )
         extension = _EXTENSION_NAMES.get(item.get(3, 3), item.get(3, 3).lower())
         _object_code(collector, item, _OBJECT_NAMES.get(item.get(3, 2)), extension)
-        actual = _content_mismatch(extension, data[:16]) if extension and data else None
+        actual = content_mismatch(extension, data[:16]) if extension and data else None
         if actual is not None:
             collector.add(r.CONTENT_TYPE, item, extension=extension, actual=actual)
     if total > MESSAGE_LIMIT:

@@ -9,10 +9,10 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, ParamSpec, TypeVar
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..model import Activity, MessageRef, Organisation, OrgIdKind, ThreadEvent
-from ..report import raise_for_errors
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.report import raise_for_errors
+from ..model.messages import Activity, MessageRef, Organisation, OrgIdKind, ThreadEvent
 from . import terminology as t
 
 __all__ = [

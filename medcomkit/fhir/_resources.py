@@ -27,8 +27,8 @@ from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from fhir_core.types import FhirBase
 from pydantic import ValidationError
 
-from .._lang import Bilingual
-from ..report import Issue
+from ..core.lang import Bilingual
+from ..core.report import Issue
 from . import rules as r
 
 __all__ = [

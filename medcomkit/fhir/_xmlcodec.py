@@ -4,7 +4,7 @@ medcomkit validates and builds the JSON form (a ``dict``); FHIR XML is read into
 written from it, following the FHIR R4 XML rules: primitives carry ``value`` attributes with their
 ``id`` and extensions beside them (``_name`` in JSON), elements carry ``id`` as an attribute,
 ``Extension.url`` is an attribute, resources sit inside a container element, and the narrative is
-XHTML kept as a string. XML input is always parsed by :func:`medcomkit.xmlsafe.parse_xml` first.
+XHTML kept as a string. XML input is always parsed by :func:`medcomkit.core.xml.parse_xml` first.
 
 Reading never raises for content it can represent; what breaks FHIR's XML rules (a repeated
 single element, text where only elements belong, a malformed number) becomes an issue.
@@ -20,10 +20,10 @@ from typing import Any
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..report import Issue
-from ..xmlsafe import parse_xml
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..core.xml import parse_xml
 from . import rules as r
 from ._resources import ElementDef, Shape, TypeDef, is_resource_type, type_def
 

@@ -1,5 +1,5 @@
 """Acknowledgement 2.0 (FHIR R4): the receipt for a FHIR message, built from and read into the
-neutral :class:`~medcomkit.model.Receipt`.
+neutral :class:`~medcomkit.model.messages.Receipt`.
 
 An Acknowledgement answers one MessageHeader (``response.identifier``) with ``ok``,
 ``transient-error`` or ``fatal-error``; a negative one carries an OperationOutcome with
@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from .._errors import ParseError
-from .._lang import Bilingual
-from ..model import (
+from ..core.errors import ParseError
+from ..core.lang import Bilingual
+from ..core.report import Issue, Severity
+from ..core.xmltree import now_local
+from ..model.messages import (
     Activity,
     Envelope,
     MessageRef,
@@ -27,8 +29,6 @@ from ..model import (
     RefuseReason,
     ThreadEvent,
 )
-from ..oioxml._xml import now_local
-from ..report import Issue, Severity
 from . import terminology as t
 from . import vocabulary as v
 from ._bundle import (

@@ -19,10 +19,10 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..markup import plain_text, to_runs
-from ..model import (
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..model.markup import plain_text, to_runs
+from ..model.messages import (
     Activity,
     Address,
     Attachment,
@@ -40,7 +40,7 @@ from ..model import (
     TextSegment,
     ThreadEvent,
 )
-from ..thread import current_event
+from ..model.thread import current_event
 from . import terminology as t
 from . import vocabulary as v
 from ._bundle import (
@@ -380,7 +380,7 @@ def carecommunication_resource(message: CareMessage, *, base: str = DEFAULT_BASE
     """The message as a FHIR Bundle in its JSON form (a dict)."""
     if message.thread_id is None:
         raise _missing(
-            ["tråd-id / thread id (Communication.identifier) — brug medcomkit.thread.start_thread"]
+            ["tråd-id / thread id (Communication.identifier) — brug medcomkit.model.thread.start_thread"]
         )
     if message.category is None:
         raise _missing(["kategori / category"])
@@ -475,8 +475,8 @@ def build_carecommunication(
     """Write a CareCommunication message Bundle (FHIR 4.0.1) as JSON or XML.
 
     The message must be FHIR-ready: a thread id, a category, and on every part an identifier,
-    a time and (for text) an author with a phone number — :func:`medcomkit.thread.start_thread`,
-    :func:`~medcomkit.thread.reply` and :func:`~medcomkit.thread.forward` give exactly that. With
+    a time and (for text) an author with a phone number — :func:`medcomkit.model.thread.start_thread`,
+    :func:`~medcomkit.model.thread.reply` and :func:`~medcomkit.model.thread.forward` give exactly that. With
     ``check`` the result is validated and a :class:`BuildError` lists anything invalid.
     """
     resource = carecommunication_resource(message, base=base)

@@ -4,43 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t
-from .check_messaging import cc_destinations, current_provenances
-from .checks import Finding, finding
+from .check_ack_header import header_profile
+from .check_messaging import current_provenances
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, first, text
 
-__all__ = ["header_profile", "message"]
-
-
-def header_profile(entry: Entry, index: MessageIndex) -> Iterator[Finding]:
-    """What medcom-messaging-acknowledgementHeader adds to the messaging header (reported as -2)."""
-    resource, path = entry.resource, entry.path
-    response = resource.get("response")
-    if not isinstance(response, dict):
-        problem = Bilingual(
-            "response mangler (en kvittering angiver det kvitterede MessageHeader.id og en svarkode)",
-            "response is missing (an acknowledgement states the acknowledged MessageHeader.id and a "
-            "response code)",
-        )
-        yield finding(r.ACK_HEADER, f"{path}.response", resource, problem=problem)
-    else:
-        details = response.get("details")
-        target = index.resolve(details) if details is not None else None
-        if target is not None and target.type != "OperationOutcome":
-            problem = Bilingual(
-                f"response.details peger på en {target.type}, ikke en OperationOutcome",
-                f"response.details points to a {target.type}, not an OperationOutcome",
-            )
-            yield finding(r.ACK_HEADER, f"{path}.response.details", details, problem=problem)
-    for number, destination in cc_destinations(entry):
-        problem = Bilingual(
-            "en kvittering må ikke have cc-modtagere (destination:cc 0..0)",
-            "an acknowledgement must not have cc receivers (destination:cc 0..0)",
-        )
-        yield finding(r.ACK_HEADER, f"{path}.destination[{number}]", destination, problem=problem)
+__all__ = ["message"]
 
 
 def message(index: MessageIndex) -> Iterator[Finding]:

@@ -13,13 +13,13 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import check_core as core
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t
 from .check_messaging import current_provenances
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, extensions, first, profiles, text
 
 __all__ = ["message"]

@@ -10,12 +10,12 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t
 from .check_messaging import messaging_organizations
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, dicts, extensions, text
 
 __all__ = [

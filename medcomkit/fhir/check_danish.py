@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
-from .._lang import Bilingual
-from ..identifiers import cpr_birth_date, cpr_modulus11_ok, gln_check_digit
+from ..core.lang import Bilingual
+from ..model.identifiers import cpr_birth_date, cpr_modulus11_ok, gln_check_digit
 from . import invariants as inv
 from . import rules as r
 from . import terminology as t
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, text
 
 __all__ = ["identifiers"]

@@ -12,11 +12,11 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from .._lang import Bilingual
-from ..report import Kind
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
 from . import rules as r
 from . import terminology as t
-from .checks import Finding, finding
+from .finding import Finding, finding
 from .index import Entry, MessageIndex, codings, dicts, extensions, text
 from .structure import Reference
 

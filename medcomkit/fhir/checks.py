@@ -8,27 +8,16 @@ issues with line numbers (XML) and drops repeats of the same rule at the same pl
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
-from .._rule import IssueCollector, Rule
-from ..report import Issue, Kind
+from ..core.kinds import Kind
+from ..core.report import Issue
+from ..core.rules import IssueCollector, Rule
 from . import rules as r
 from .document import FhirDocument
+from .finding import Finding
 
-__all__ = ["Checker", "Finding", "finding"]
-
-
-class Finding(NamedTuple):
-    """What a check found: which rule, where (FHIRPath), the JSON object it is about, and text params."""
-
-    rule: Rule
-    location: str | None
-    node: object
-    params: dict[str, Any]
-
-
-def finding(rule: Rule, location: str | None, node: object = None, **params: Any) -> Finding:
-    return Finding(rule, location, node, params)
+__all__ = ["Checker"]
 
 
 class Checker(IssueCollector):

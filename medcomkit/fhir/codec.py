@@ -11,14 +11,15 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .._errors import ParseError
-from .._lang import Bilingual
 from ..codecs import Codec, Probe, cannot_build, not_supported, unknown_kind
-from ..report import Issue, Kind
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import ParseError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..core.xml import MAX_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
-    from ..model import Message
+    from ..model.messages import Message
 
 __all__ = [
     "CODEC",
@@ -113,7 +114,7 @@ def _read(probe: Probe) -> list[Message]:
 
 
 def _build(message: Message) -> bytes:
-    from ..model import CareMessage, Receipt
+    from ..model.messages import CareMessage, Receipt
     from .acknowledgement import build_acknowledgement
     from .carecommunication import build_carecommunication
 
@@ -132,7 +133,7 @@ _NULL = Bilingual("null", "null")
 
 
 def _refuse_wrong_types(resource: dict[str, object]) -> None:
-    from .._rule import Rule
+    from ..core.rules import Rule
     from .structure import walk
 
     found: list[Issue] = []

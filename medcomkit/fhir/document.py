@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .._errors import BuildError, ParseError, SourceError
-from .._lang import Bilingual
-from ..report import Issue
-from ..xmlsafe import (
+from ..core.errors import BuildError, ParseError, SourceError
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..core.xml import (
     ENCODING_MISMATCH,
     MAX_DOCUMENT_BYTES,
     TOO_LARGE,
@@ -71,7 +71,7 @@ def _read_xml(data: bytes, max_bytes: int) -> FhirDocument:
 
 
 def read_fhir_xml(document: XmlDocument, data: bytes) -> FhirDocument:
-    """A FHIR resource from XML already parsed by :func:`medcomkit.xmlsafe.parse_xml` (``data`` its bytes)."""
+    """A FHIR resource from XML parsed by :func:`medcomkit.core.xml.parse_xml` (``data``: its bytes)."""
     from ._xmlcodec import xml_to_json  # the codec needs the R4B type definitions
 
     try:

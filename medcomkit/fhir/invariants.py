@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..identifiers import dkcore_date_ok, gln_check_digit
+from ..model.identifiers import dkcore_date_ok, gln_check_digit
 from . import terminology as t
 from .index import MessageIndex, codings, dicts, extensions, first, profiles, text
 
@@ -496,6 +496,6 @@ def operation_outcome_for_errors(bundle: Any, index: MessageIndex) -> bool:
     "profile's own requirements (response 1..1, no cc destination, details → OperationOutcome)",
 )
 def acknowledgement_header(bundle: Any, index: MessageIndex) -> bool:
-    from .check_acknowledgement import header_profile
+    from .check_ack_header import header_profile
 
     return all(not list(header_profile(entry, index)) for entry in index.of_type("MessageHeader"))

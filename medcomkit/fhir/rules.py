@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from .._rule import Rule, rule
-from ..report import IssueType, Severity
+from ..core.report import IssueType, Severity
+from ..core.rules import Rule, rule
 from . import terminology as t
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._lang import Bilingual
-from .._rule import Rule
+from ..core.lang import Bilingual
+from ..core.rules import Rule
 from . import rules as r
 from ._resources import R4B_ONLY, ElementDef, Shape, TypeDef, is_resource_type, type_def
 from ._xmlcodec import MAX_DEPTH

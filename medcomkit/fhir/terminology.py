@@ -10,7 +10,7 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 
 __all__ = [
     "ACK_ISSUE_DETAIL_CODES",

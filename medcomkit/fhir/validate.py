@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._errors import ParseError, SourceError
-from .._lang import Bilingual
-from .._rule import issue_for_error
-from ..report import Issue, Kind
-from ..xmlsafe import MAX_DOCUMENT_BYTES, XmlDocument
+from ..core.errors import ParseError, SourceError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..core.rules import issue_for_error
+from ..core.xml import MAX_DOCUMENT_BYTES, XmlDocument
 from . import rules as r
 from . import terminology as t
 from .checks import Checker, run

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ..identifiers import ReplacementKind, replacement_kind
+from ..model.identifiers import ReplacementKind, replacement_kind
 from . import terminology as t
 
 __all__ = [

@@ -16,26 +16,28 @@ from typing import cast
 
 from lxml import etree
 
-from .._lang import Bilingual
-from .._rule import IssueCollector, Rule
-from .._search import contains
-from ..identifiers import (
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import MAX_ISSUES, Issue, Severity, omitted_issue
+from ..core.rules import IssueCollector, Rule
+from ..core.search import contains
+from ..core.xmltree import line_of
+from ..model.filetypes import content_mismatch
+from ..model.identifiers import (
+    IDENTIFIER_EXPECTATIONS,
     CprProblem,
     GlnProblem,
-    _gln_problems,
+    cached_gln_problems,
     cpr_problems,
     gln_check_digit,
     replacement_kind,
-    sor_code_ok,
 )
-from ..report import MAX_ISSUES, Issue, Kind, Severity, omitted_issue
 from . import rules as r
-from ._xml import line_of
 from .base64text import Base64Facts, base64_facts, base64_problem
 from .namespaces import LetterVersion
 from .object_codes import EXPECTED_OBJECT_CODE
 
-__all__ = ["Checker", "check_escaped_markup", "explain_html", "formatted_length", "sniff_file_type"]
+__all__ = ["Checker", "check_escaped_markup", "explain_html", "formatted_length"]
 
 BLOCK_LIMIT = 3150
 TEXT_LIMIT = 31150
@@ -274,7 +276,7 @@ class Checker(IssueCollector):
     def _identifier_code(self, identifier: etree._Element | None, code: etree._Element | None) -> None:
         if identifier is None or code is None or not identifier.text or not code.text:
             return
-        expectation = _IDENTIFIER_EXPECTATIONS.get(code.text)
+        expectation = IDENTIFIER_EXPECTATIONS.get(code.text)
         if expectation and not expectation[0](identifier.text):
             self.add(
                 r.IDENTIFIER_CODE, identifier, value=identifier.text, code=code.text, expected=expectation[1]
@@ -321,7 +323,7 @@ class Checker(IssueCollector):
             self.add(r.OBJECT_SIZE, size, declared=declared, actual=facts.size)
         extension = fields.get("ObjectExtensionCode")
         if extension is not None and extension.text:
-            actual = _content_mismatch(extension.text, facts.head)
+            actual = content_mismatch(extension.text, facts.head)
             if actual is not None:
                 self.add(r.CONTENT_TYPE, payload, extension=extension.text, actual=actual)
         return facts.size
@@ -505,7 +507,7 @@ def _on_identifier_code(state: _LetterState, element: etree._Element) -> None:
 
 def _on_ean(state: _LetterState, element: etree._Element) -> None:
     value = element.text or ""
-    problems = _gln_problems(value) if value else ()
+    problems = cached_gln_problems(value) if value else ()
     if state.receipt:
         state.receipt_eans.append((element, value))
         if problems:
@@ -703,83 +705,6 @@ def check_escaped_markup(checker: Checker, field_element: etree._Element) -> Non
 def formatted_length(names: _Names, field_element: etree._Element) -> int:
     """A formatted text's length as MedCom counts it: characters, plus one per Break and Space."""
     return int(cast(float, names.text_length(field_element)))
-
-
-_IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {
-    "lokationsnummer": (
-        lambda v: GlnProblem.FORMAT not in _gln_problems(v),
-        Bilingual("et 13-cifret lokationsnummer (GLN)", "a 13-digit location number (GLN)"),
-    ),
-    "ydernummer": (
-        lambda v: len(v) == 6 and v.isdigit(),
-        Bilingual("et 6-cifret ydernummer", "a 6-digit provider number"),
-    ),
-    "sygehusafdelingsnummer": (
-        lambda v: len(v) == 7,
-        Bilingual("en 7-tegns SKS-afdelingskode", "a 7-character SKS department code"),
-    ),
-    "kommunenummer": (
-        lambda v: len(v) == 3 and v.isdigit(),
-        Bilingual("et 3-cifret kommunenummer", "a 3-digit municipality number"),
-    ),
-    "sorkode": (sor_code_ok, Bilingual("en SOR-kode (mindst 11 cifre)", "a SOR code (at least 11 digits)")),
-}
-
-# File signatures, to compare with the declared ObjectExtensionCode.
-_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-    (b"BM", "bmp"),
-    (b"PK\x03\x04", "zip"),
-    (b"\x1f\x8b", "gzip"),
-    (b"{\\rtf", "rtf"),
-    (b"\xd0\xcf\x11\xe0", "doc"),
-    (b"MZ", "exe"),
-    (b"RIFF", "wav"),
-)
-_SIGNED_TYPES = frozenset(name for _, name in _SIGNATURES)
-_SIGNATURE_FAMILIES: dict[str, frozenset[str]] = {
-    "zip": frozenset({"zip", "doc", "xls", "plo", "fnx", "bin", "inh"}),  # Office Open XML is a zip
-    "doc": frozenset({"doc", "xls"}),
-    "wav": frozenset({"wav", "avi", "rmi"}),
-    "gzip": frozenset({"bin", "zip", "inh"}),
-    "exe": frozenset({"exe", "com"}),
-}
-
-
-_SIGNATURES_BY_FIRST_BYTE: dict[int, tuple[tuple[bytes, str], ...]] = {
-    first: tuple(entry for entry in _SIGNATURES if entry[0][0] == first)
-    for first in {signature[0] for signature, _ in _SIGNATURES}
-}
-
-
-def sniff_file_type(data: bytes) -> str | None:
-    """The file type the first bytes reveal (``pdf``, ``png`` …), or ``None`` when unknown."""
-    for signature, name in _SIGNATURES_BY_FIRST_BYTE.get(data[0], ()) if data else ():
-        if data.startswith(signature):
-            return name
-    return None
-
-
-def _content_mismatch(declared: str, data: bytes) -> Bilingual | None:
-    """What the content really is, when it contradicts the declared file type; else ``None``."""
-    actual = sniff_file_type(data)
-    if actual is None:
-        # Binary formats must show their signature; text formats have none to check.
-        if declared in _SIGNED_TYPES:
-            return Bilingual(
-                f"noget andet (den mangler {declared}-filens signatur)",
-                f"something else (it lacks the {declared} file signature)",
-            )
-        return None
-    if actual == declared or declared in _SIGNATURE_FAMILIES.get(actual, frozenset()):
-        return None
-    return Bilingual(f"en {actual}-fil", f"a {actual} file")
 
 
 def _int(text: str | None) -> int | None:

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from .._errors import MedcomkitError
 from ..codecs import KIND_NOT_SUPPORTED, Codec, Pairing, Probe, Shrunk, unknown_root
-from ..report import Issue, Kind, Report
-from ..xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
+from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
+from ..core.report import Issue, Report
+from ..core.xml import MAX_DOCUMENT_BYTES, parse_xml
 from .elide import elide_payloads
 from .namespaces import KIND_BY_LETTER
 
 if TYPE_CHECKING:
-    from ..model import AttachmentMessage, CareMessage, Message
+    from ..model.messages import AttachmentMessage, CareMessage, Message
 
 __all__ = ["CODEC", "emessage_kind", "pairing_facts"]
 
@@ -77,7 +78,7 @@ def _read(probe: Probe) -> list[Message]:
 
 
 def _build(message: Message) -> bytes:
-    from ..model import AttachmentMessage, CareMessage, Receipt
+    from ..model.messages import AttachmentMessage, CareMessage, Receipt
     from .xbin01 import build_xbin01
     from .xctl import build_xctl
     from .xdis91 import build_xdis91
@@ -100,7 +101,7 @@ def pairing_facts(probe: Probe, report: Report) -> CareMessage | AttachmentMessa
     would. An XBIN01's attachment bytes are left out (their size is kept), so the facts are small
     enough to hand from one process to another.
     """
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
     from .read import read_emessage
 
     if report.kind not in _PAIRED or len(probe.data) > MAX_DOCUMENT_BYTES:

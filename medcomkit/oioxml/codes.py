@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from ..model import EpisodeStatus, LetterStatus, Priority, ReceiptKind, RefuseReason
+from ..model.messages import EpisodeStatus, LetterStatus, Priority, ReceiptKind, RefuseReason
 from .object_codes import EXPECTED_OBJECT_CODE
 
 __all__ = [

@@ -4,27 +4,33 @@ patient and attachment references. Codecs for each message type are built from t
 from __future__ import annotations
 
 import re
-import secrets
-import string
 import uuid
 from datetime import datetime
 from typing import cast
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..markup import Run
-from ..model import Address, Attachment, Envelope, Organisation, OrgIdKind, Patient, PersonId, PersonIdKind
-from ._xml import (
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import (
     checked_text,
     child_text,
     element_path,
-    format_date,
-    format_time,
     line_of,
     local_name,
     parse_datetime,
+    to_local,
+)
+from ..model.markup import Run
+from ..model.messages import (
+    Address,
+    Attachment,
+    Envelope,
+    Organisation,
+    OrgIdKind,
+    Patient,
+    PersonId,
+    PersonIdKind,
 )
 from .codes import EXPECTED_OBJECT_CODE
 from .formatted import write_runs
@@ -33,7 +39,9 @@ __all__ = [
     "Reader",
     "Writer",
     "canonical_id",
-    "new_letter_id",
+    "format_date",
+    "format_time",
+    "new_root",
     "xml_id",
 ]
 
@@ -49,7 +57,6 @@ IDENTIFIER_CODE_NAMES = {kind: code for code, kind in IDENTIFIER_CODES.items()}
 
 _HEX32 = re.compile(r"[0-9a-fA-F]{32}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_ALPHANUMERIC = string.ascii_letters + string.digits
 
 
 def canonical_id(value: str) -> str:
@@ -67,9 +74,19 @@ def xml_id(value: str, *, hyphens: bool) -> str:
     return value
 
 
-def new_letter_id() -> str:
-    """A fresh 14-character alphanumeric letter or envelope id (random, so never reused)."""
-    return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(14))
+def new_root(ns: str, name: str = "Emessage") -> etree._Element:
+    """A root element with ``ns`` as the default namespace (no prefixes, as MedCom writes it)."""
+    return etree.Element(f"{{{ns}}}{name}", nsmap={None: ns})  # type: ignore[dict-item]
+
+
+def format_date(moment: datetime) -> str:
+    """An OIOXML Date: the Danish local calendar day."""
+    return to_local(moment).strftime("%Y-%m-%d")
+
+
+def format_time(moment: datetime) -> str:
+    """An OIOXML Time: Danish local time to the minute."""
+    return to_local(moment).strftime("%H:%M")
 
 
 class Reader:

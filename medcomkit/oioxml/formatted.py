@@ -15,8 +15,8 @@ import re
 
 from lxml import etree
 
-from ..markup import FORMATTED, STYLES, Grammar, Run, from_runs, normalise, split_runs, to_runs
-from ._xml import checked_text, local_name
+from ..core.xmltree import checked_text, local_name
+from ..model.markup import FORMATTED, STYLES, Grammar, Run, from_runs, normalise, split_runs, to_runs
 
 __all__ = ["read_formatted", "read_runs", "write_runs"]
 

@@ -11,11 +11,11 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
-from .._rule import rule
-from ..report import Issue, IssueType, Report, Severity
+from ..core.report import Issue, IssueType, Report, Severity
+from ..core.rules import rule
 
 if TYPE_CHECKING:  # the model is imported only when there is something to pair
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
 
 __all__ = ["attachment_link_issues", "link_reports"]
 
@@ -116,7 +116,7 @@ def link_reports(
     square. Where several binaries share an id with a letter, those with the letter's sender,
     receiver and patient are its own; only when none is, all of them are compared.
     """
-    from ..model import AttachmentMessage, CareMessage
+    from ..model.messages import AttachmentMessage, CareMessage
     from .xbin01 import object_key
 
     binaries: dict[str, list[int]] = {}  # object key -> positions of the binaries holding it

@@ -6,12 +6,12 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from .._errors import ParseError
-from .._lang import Bilingual
-from ..model import AttachmentMessage, CareMessage, Receipt, Referral
-from ..report import Kind
-from ..xmlsafe import XmlDocument
-from ._xml import line_of, local_name
+from ..core.errors import ParseError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.xml import XmlDocument
+from ..core.xmltree import line_of, local_name
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, Referral
 from .common import letters_of
 from .namespaces import NAMESPACES, version
 from .xbin01 import read_xbin01

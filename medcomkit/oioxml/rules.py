@@ -1,13 +1,13 @@
 """The business rules for OIOXML messages: what MedCom expects beyond what XSD can say.
 
-Each is a registered :class:`~medcomkit._rule.Rule` with a stable id, severity and Danish and
+Each is a registered :class:`~medcomkit.core.rules.Rule` with a stable id, severity and Danish and
 English text; :mod:`medcomkit.oioxml.checks` applies them to a document.
 """
 
 from __future__ import annotations
 
-from .._rule import rule
-from ..report import IssueType, Severity
+from ..core.report import IssueType, Severity
+from ..core.rules import rule
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 BR = IssueType.BUSINESS_RULE

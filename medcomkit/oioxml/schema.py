@@ -17,12 +17,12 @@ from typing import cast
 
 from lxml import etree
 
-from .._errors import SourceError
-from .._lang import Bilingual
-from .._rule import rule
-from ..report import Issue, IssueType, Severity
-from ..xmlsafe import repair_mojibake
-from ._xml import element_path, line_of
+from ..core.errors import SourceError
+from ..core.lang import Bilingual
+from ..core.report import Issue, IssueType, Severity
+from ..core.rules import rule
+from ..core.xml import repair_mojibake
+from ..core.xmltree import element_path, line_of
 from .checks import explain_html
 from .namespaces import NAMESPACES
 

@@ -7,10 +7,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from .._lang import Bilingual
-from .._rule import rule
-from ..report import MAX_ISSUES, Issue, IssueType, Kind, Severity, raise_for_errors
-from ..xmlsafe import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import MAX_ISSUES, Issue, IssueType, Severity, raise_for_errors
+from ..core.rules import rule
+from ..core.xml import ENCODING_MISMATCH, XmlDocument, parse_xml, repair_mojibake
 from .base64text import Base64Facts
 from .checks import Checker
 from .namespaces import KIND_BY_LETTER, NAMESPACES, VERSIONS, version

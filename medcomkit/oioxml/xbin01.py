@@ -7,11 +7,12 @@ import binascii
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..model import Attachment, AttachmentMessage, CareMessage, Envelope
-from ._xml import line_of, new_root
-from .common import Reader, Writer, canonical_id, describe_binary, new_letter_id, serialise, xml_id
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of
+from ..model.identifiers import new_letter_id
+from ..model.messages import Attachment, AttachmentMessage, CareMessage, Envelope
+from .common import Reader, Writer, canonical_id, describe_binary, new_root, serialise, xml_id
 from .namespaces import NS_2012
 
 __all__ = ["attachments_for", "build_xbin01", "join_attachments", "object_key", "read_xbin01"]

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from lxml import etree
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import BREAKABLE, to_runs
-from ..model import (
-    Envelope,
-    Organisation,
-    Receipt,
-    ReceiptKind,
-    ReceiptLetter,
-    RefuseReason,
-)
-from ._xml import line_of, new_root
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of
+from ..model.markup import BREAKABLE, to_runs
+from ..model.messages import Envelope, Organisation, Receipt, ReceiptKind, ReceiptLetter, RefuseReason
 from .codes import RECEIPT_LETTERS, REFUSE_REASON, reverse
-from .common import Reader, Writer, serialise
+from .common import Reader, Writer, new_root, serialise
 from .formatted import read_formatted
 from .namespaces import KIND_BY_LETTER, NS_2005
 from .xdis91 import code_value

@@ -6,20 +6,19 @@ from typing import TypeVar
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..markup import FORMATTED, length
-from ..model import Activity, CareMessage, TextSegment
-from ._xml import line_of, local_name, new_root
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of, local_name
+from ..model.letter import BLOCK_LIMIT, MAX_BLOCKS, refuse_what_xdis91_cannot_carry
+from ..model.markup import FORMATTED, length
+from ..model.messages import CareMessage, TextSegment
 from .codes import EPISODE_STATUS, LETTER_STATUS, PRIORITY, reverse
-from .common import Reader, Writer, serialise
+from .common import Reader, Writer, new_root, serialise
 from .formatted import blocks, read_formatted
 from .namespaces import NS_2006
 
-__all__ = ["BLOCK_LIMIT", "MAX_BLOCKS", "build_xdis91", "code_value", "read_xdis91"]
+__all__ = ["build_xdis91", "code_value", "read_xdis91"]
 
-BLOCK_LIMIT = 3150  # EDIFACT heritage: 9 FTX segments x 5 lines x 70 characters
-MAX_BLOCKS = 10  # ClinicalInformation 0..10 in XD9133L/XD9134L
 _PRIORITY_CODES = reverse(PRIORITY)
 _STATUS_CODES = reverse(LETTER_STATUS)
 _EPISODE_CODES = reverse(EPISODE_STATUS)
@@ -83,35 +82,6 @@ def read_xdis91(root: etree._Element, letter: etree._Element, ns: str) -> CareMe
     )
 
 
-def _refuse_what_xdis91_cannot_carry(message: CareMessage) -> None:
-    lost: list[str] = []
-    if len(message.segments) != 1:
-        lost.append(f"{len(message.segments)} text segments (XDIS91 has one text)")
-    else:
-        segment = message.segments[0]
-        if segment.author is not None:
-            lost.append("segment author")
-        if segment.identifier is not None:
-            lost.append("segment identifier")
-        if segment.written is not None and segment.written != message.authorised:
-            lost.append("segment time different from authorised")
-    if message.activity is not Activity.NEW:
-        lost.append(f"activity {message.activity.value}")
-    for name in ("thread_id", "previous", "category"):
-        if getattr(message, name) is not None:
-            lost.append(name)
-    if lost:
-        raise BuildError(
-            "xdis91.build-unsupported",
-            Bilingual(
-                "XDIS91 kan ikke rumme: " + ", ".join(lost) + ". Brug medcomkit.convert, som skriver "
-                "det ind i teksten efter MedComs mapning.",
-                "XDIS91 cannot carry: " + ", ".join(lost) + ". Use medcomkit.convert, which writes it "
-                "into the text following MedCom's mapping.",
-            ),
-        )
-
-
 def build_xdis91(message: CareMessage, *, encoding: str = "ISO-8859-1", check: bool = True) -> bytes:
     """Write an XD9134L korrespondancemeddelelse.
 
@@ -120,7 +90,7 @@ def build_xdis91(message: CareMessage, *, encoding: str = "ISO-8859-1", check: b
     :func:`~medcomkit.oioxml.build_xbin01`). With ``check`` (the default) the result is
     validated and a :class:`BuildError` lists anything that would make it invalid.
     """
-    _refuse_what_xdis91_cannot_carry(message)
+    refuse_what_xdis91_cannot_carry(message)
     ns = NS_2006
     write = Writer(ns)
     root = new_root(ns)

@@ -13,10 +13,11 @@ from typing import Final, Literal, TypeVar
 
 from lxml import etree
 
-from .._errors import BuildError
-from .._lang import Bilingual
-from ..markup import FORMATTED, Run, normalise, to_runs
-from ..model import (
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from ..core.xmltree import line_of
+from ..model.markup import FORMATTED, Run, normalise, to_runs
+from ..model.messages import (
     AttachmentMessage,
     CareMessage,
     Diagnosis,
@@ -33,9 +34,8 @@ from ..model import (
     Relative,
     VisitationNote,
 )
-from ._xml import line_of, new_root
 from .codes import LETTER_STATUS, reverse
-from .common import IDENTIFIER_CODE_NAMES, IDENTIFIER_CODES, Reader, Writer, serialise
+from .common import IDENTIFIER_CODE_NAMES, IDENTIFIER_CODES, Reader, Writer, new_root, serialise
 from .formatted import read_formatted
 from .namespaces import NS_2005, NS_2017
 from .xbin01 import attachments_for, join_attachments

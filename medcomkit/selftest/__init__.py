@@ -12,7 +12,8 @@ from __future__ import annotations
 from .cases import PROTOCOLS, Case, Protocol, protocol_intro
 from .files import manifest_template, read_manifest
 from .inputs import InputFile, Inputs, find_reference, inputs_for, read_inputs, write_inputs
-from .run import CaseIssue, CaseResult, Outcome, SelftestResult, run_selftest, write_manifest
+from .result import CaseResult, Outcome
+from .run import CaseIssue, SelftestResult, run_selftest, write_manifest
 from .writers import to_html, to_junit, to_markdown, to_text
 
 Finding = CaseIssue  # the former name, kept so existing imports work

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .._lang import Bilingual
+from ..core.lang import Bilingual
 
 __all__ = ["PROTOCOLS", "Case", "Protocol", "case_ids", "protocol_intro"]
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import MedcomkitError, SourceError
-from .._lang import Bilingual
+from ..core.errors import MedcomkitError, SourceError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import Report
+from ..core.xml import MAX_DOCUMENT_BYTES
 from ..dispatch import parse, validate_bytes
-from ..model import Message
-from ..report import Kind, Report
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..model.messages import Message
 from .cases import PROTOCOLS, Protocol
 
 __all__ = [

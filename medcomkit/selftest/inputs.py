@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from .._errors import SourceError
-from .._lang import Bilingual
-from ..files import FileBatch, safe_name
+from ..core.errors import SourceError
+from ..core.files import FileBatch, safe_name
+from ..core.lang import Bilingual
 from .cases import Protocol, case_ids
 from .files import case_of, message_files
 
@@ -152,7 +152,7 @@ def _demo_receive() -> list[InputFile]:
     from ..demo import demo_care_thread
     from ..fhir.carecommunication import build_carecommunication, carecommunication_resource
     from ..fhir.document import write_fhir
-    from ..model import CareMessage, Envelope
+    from ..model.messages import CareMessage, Envelope
 
     new, answer, passed_on = demo_care_thread()
 

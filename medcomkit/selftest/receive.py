@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .._lang import Bilingual
-from ..model import CareMessage, Receipt, ReceiptKind
-from ..report import Issue
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..model.messages import CareMessage, Receipt, ReceiptKind
 from . import rules as r
 from .cases import Case
 

@@ -6,8 +6,8 @@ its own or validation's, is an error. Information findings say what could not be
 
 from __future__ import annotations
 
-from .._rule import rule
-from ..report import IssueType, Severity
+from ..core.report import IssueType, Severity
+from ..core.rules import rule
 
 E, INFO, W = Severity.ERROR, Severity.INFORMATION, Severity.WARNING
 BR = IssueType.BUSINESS_RULE

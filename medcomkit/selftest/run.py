@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
-from .._errors import SourceError
-from .._lang import Bilingual, Lang
-from ..files import write_inside
-from ..model import CareMessage, Receipt
-from ..report import Issue, Kind, Severity
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.errors import SourceError
+from ..core.files import write_inside
+from ..core.kinds import Kind
+from ..core.lang import Bilingual, Lang
+from ..core.report import Severity
+from ..core.xml import MAX_DOCUMENT_BYTES
+from ..model.messages import CareMessage, Receipt
 from . import rules as r
 from .cases import PROTOCOLS, Case, Protocol
 from .files import (
@@ -34,41 +34,11 @@ from .files import (
 )
 from .inputs import Inputs, find_reference, inputs_for, read_inputs
 from .receive import RECEIVE_CHECKS, ReceiveSubject
+from .result import CaseIssue, CaseResult, Outcome
 from .send import SEND_CHECKS, SendSubject
 from .xdis91 import XDIS91_CHECKS, Xdis91Subject
 
 __all__ = ["CaseIssue", "CaseResult", "Outcome", "SelftestResult", "run_selftest", "write_manifest"]
-
-
-class Outcome(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    MISSING = "missing"  # no message from the vendor's system for the case
-
-
-@dataclass(frozen=True, slots=True)
-class CaseIssue:
-    """One issue found in a case, and the file it is about (``None``: the case as a whole).
-
-    Called ``Finding`` before; that name now means only what a FHIR check yields (a rule and a place,
-    not yet an issue), so one word keeps one meaning across packages.
-    """
-
-    file: str | None
-    issue: Issue
-
-
-@dataclass(frozen=True, slots=True)
-class CaseResult:
-    case: Case
-    outcome: Outcome
-    files: tuple[str, ...] = ()
-    answered: tuple[str, ...] = ()
-    findings: tuple[CaseIssue, ...] = ()
-
-    @property
-    def errors(self) -> tuple[CaseIssue, ...]:
-        return tuple(f for f in self.findings if f.issue.severity is Severity.ERROR)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .._lang import Bilingual
-from ..model import Activity, Attachment, Author, CareMessage, PersonIdKind, TextSegment, ThreadEvent
-from ..report import Issue
-from ..thread import current_event
+from ..core.lang import Bilingual
+from ..core.report import Issue
+from ..model.messages import Activity, Attachment, Author, CareMessage, PersonIdKind, TextSegment, ThreadEvent
+from ..model.thread import current_event
 from . import rules as r
 from .cases import Case
 

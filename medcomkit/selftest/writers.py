@@ -12,10 +12,11 @@ import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from .._lang import Bilingual, Lang
-from ..report import Severity
+from ..core.lang import Bilingual, Lang
+from ..core.report import Severity
 from .cases import protocol_intro
-from .run import CaseIssue, CaseResult, Outcome, SelftestResult
+from .result import CaseResult, Outcome
+from .run import CaseIssue, SelftestResult
 
 __all__ = ["to_html", "to_junit", "to_markdown", "to_text"]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from ..model import AttachmentMessage, CareMessage, Receipt, ReceiptKind
+from ..core.report import Issue
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, ReceiptKind
+from ..model.receipts import receipt_matches
 from ..oioxml.link import attachment_link_issues
-from ..receipts import receipt_matches
-from ..report import Issue
 from . import rules as r
 from .cases import Case
 from .files import Loaded

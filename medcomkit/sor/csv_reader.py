@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .._errors import ParseError
-from .._lang import Bilingual
+from ..core.errors import ParseError
+from ..core.lang import Bilingual
 from .codes import CSV_FIELDS, EMPTY, MISSING_COLUMN
 from .normalise import LEVEL_NAMES, RAW_COLUMNS, flag, raw_table
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..identifiers import gln_problems
+from ..model.identifiers import gln_problems
 
 __all__ = ["DEMO_EAN_PREFIX", "demo_sor", "is_demo_ean", "is_demo_sor"]
 

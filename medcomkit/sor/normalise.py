@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._errors import ParseError
-from .._lang import Bilingual
-from ..identifiers import GlnProblem, gln_problems, sor_code_ok
+from ..core.errors import ParseError
+from ..core.lang import Bilingual
 from ..landscape import fold_name, fold_names, municipalities
+from ..model.identifiers import GlnProblem, gln_problems, sor_code_ok
 from .codes import INVALID_EXPORT
 from .registry import COLUMNS, MAX_DEPTH, SorProblem, types_per_ean
 

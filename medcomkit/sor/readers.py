@@ -23,9 +23,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .._errors import ParseError, SourceError
-from .._lang import Bilingual
-from ..source import unreadable
+from ..core.errors import ParseError, SourceError
+from ..core.lang import Bilingual
+from ..core.source import unreadable
 from .codes import EMPTY, TOO_LARGE, UNKNOWN_FORMAT
 from .csv_reader import HEADERS, decode, header_fields, parse_csv
 from .normalise import normalise

@@ -20,11 +20,11 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from .._errors import SorLookupError
-from .._lang import Bilingual, Lang
-from ..identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
-from ..landscape import LandscapeLookupError, fold_name, fold_names, municipality
-from ..model import Address, Organisation, OrgIdKind
+from ..core.errors import LandscapeLookupError, SorLookupError
+from ..core.lang import Bilingual, Lang
+from ..landscape import fold_name, fold_names, municipality
+from ..model.identifiers import GlnProblem, gln_check_digit, gln_problems, sor_code_ok
+from ..model.messages import Address, Organisation, OrgIdKind
 from .codes import (
     MALFORMED_CODE,
     MALFORMED_EAN,

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 from lxml import etree
 
-from .._errors import ParseError
-from .._lang import Bilingual
-from ..xmlsafe import check_prolog
+from ..core.errors import ParseError
+from ..core.lang import Bilingual
+from ..core.xml import check_prolog
 from .codes import UNKNOWN_FORMAT, XML_MALFORMED
 from .normalise import flag, raw_table
 

@@ -20,12 +20,13 @@ from typing import Any
 
 from lxml import etree
 
-from .._lang import Bilingual
-from .._rule import Rule
 from ..codecs import ValidatePayload
-from ..oioxml._xml import element_path, line_of, local_name
-from ..report import Issue, Kind, Severity
-from ..xmlsafe import MAX_DOCUMENT_BYTES, XmlDocument
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.report import Issue, Severity
+from ..core.rules import Rule
+from ..core.xml import MAX_DOCUMENT_BYTES, XmlDocument
+from ..core.xmltree import element_path, line_of, local_name
 from . import rules as r
 from .model import (
     ENDPOINT_TYPES,

@@ -9,7 +9,8 @@ never imports it. medcomkit does not read an envelope into the neutral model (``
 from __future__ import annotations
 
 from ..codecs import Codec, Probe
-from ..report import Issue, Kind
+from ..core.kinds import Kind
+from ..core.report import Issue
 from .model import VANS_NS
 
 __all__ = ["CODEC"]

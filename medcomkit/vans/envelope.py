@@ -19,12 +19,12 @@ from typing import Final
 
 from lxml import etree
 
-from .._errors import BuildError, ParseError
-from .._lang import Bilingual
-from ..oioxml._xml import COPENHAGEN, checked_text
-from ..report import Severity, raise_for_errors
-from ..source import Source, read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES, parse_xml
+from ..core.errors import BuildError, ParseError
+from ..core.lang import Bilingual
+from ..core.report import Severity, raise_for_errors
+from ..core.source import Source, read_source
+from ..core.xml import MAX_DOCUMENT_BYTES, parse_xml
+from ..core.xmltree import COPENHAGEN, checked_text
 from . import rules as r
 from .check import inspect_envelope, q
 from .model import MIME_TAG, VANS_NS, EndPoint, MetaInformation, VansEnvelope

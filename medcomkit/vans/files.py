@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..files import resolve_inside, safe_name, write_inside
-from ..source import read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.files import resolve_inside, safe_name, write_inside
+from ..core.source import read_source
+from ..core.xml import MAX_DOCUMENT_BYTES
 from .envelope import unwrap, wrap
 from .payload import describe_payload
 

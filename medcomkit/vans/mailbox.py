@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final, Literal, get_args
 
-from .._errors import BuildError, SourceError
-from .._lang import Bilingual
-from ..files import (
+from ..core.errors import BuildError, SourceError
+from ..core.files import (
     NO_LINKS,
     resolve_inside,
     safe_name,
@@ -30,8 +29,9 @@ from ..files import (
     this_host,
     write_atomic,
 )
-from ..source import read_source
-from ..xmlsafe import MAX_DOCUMENT_BYTES
+from ..core.lang import Bilingual
+from ..core.source import read_source
+from ..core.xml import MAX_DOCUMENT_BYTES
 from .envelope import read_envelope, unwrap
 from .model import VansEnvelope
 

@@ -30,14 +30,14 @@ from typing import Final
 
 from lxml import etree
 
-from .._errors import MedcomkitError
-from .._lang import Bilingual
+from ..core.errors import MedcomkitError
+from ..core.kinds import Kind
+from ..core.lang import Bilingual
+from ..core.xml import parse_xml
+from ..core.xmltree import local_name, parse_datetime
 from ..fhir.codec import FHIR_NS, fhir_kind, json_document, xml_kind
-from ..model import CareMessage, Receipt, ReceiptKind
-from ..oioxml._xml import local_name, parse_datetime
+from ..model.messages import CareMessage, Receipt, ReceiptKind
 from ..oioxml.namespaces import KIND_BY_LETTER
-from ..report import Kind
-from ..xmlsafe import parse_xml
 from .model import VANS_NS
 
 __all__ = [

@@ -7,8 +7,8 @@ consistency checks between the envelope and the message inside it.
 
 from __future__ import annotations
 
-from .._rule import rule
-from ..report import IssueType, Severity
+from ..core.report import IssueType, Severity
+from ..core.rules import rule
 
 E, W, INFO = Severity.ERROR, Severity.WARNING, Severity.INFORMATION
 

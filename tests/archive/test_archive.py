@@ -35,6 +35,7 @@ from medcomkit.archive import (
     State,
 )
 from medcomkit.cli import main
+from medcomkit.core.xmltree import COPENHAGEN
 from medcomkit.demo import (
     DEMO_CPR,
     PSYCHOLOGIST,
@@ -46,8 +47,8 @@ from medcomkit.demo import (
 )
 from medcomkit.fhir.acknowledgement import acknowledge, build_acknowledgement
 from medcomkit.fhir.carecommunication import build_carecommunication
-from medcomkit.markup import plain_text
-from medcomkit.oioxml._xml import COPENHAGEN
+from medcomkit.model.markup import plain_text
+from medcomkit.model.thread import new_id
 
 DEMO_SENT = datetime(2026, 11, 26, 10, 15, tzinfo=COPENHAGEN)  # the demo messages' send time
 CPR_FORMS = (DEMO_CPR, f"{DEMO_CPR[:6]}-{DEMO_CPR[6:]}")
@@ -355,7 +356,7 @@ def test_fhir_reply_to_an_oioxml_letter_joins_its_thread(archive: Archive, km: d
             s,
             text=plain_text(s.text),
             author=PSYCHOLOGIST,
-            identifier=medcomkit.thread.new_id(),
+            identifier=new_id(),
             written=DEMO_SENT,
         )
         for s in received.segments

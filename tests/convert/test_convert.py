@@ -51,7 +51,9 @@ from medcomkit.demo import demo_care_message, demo_care_thread
 from medcomkit.fhir import terminology as t
 from medcomkit.fhir.carecommunication import build_carecommunication
 from medcomkit.fhir.document import read_fhir
-from medcomkit.model import EpisodeStatus, OrgIdKind
+from medcomkit.model.markup import plain_text
+from medcomkit.model.messages import EpisodeStatus, OrgIdKind
+from medcomkit.model.thread import current_event
 
 MIME_RULE = "binding.medcom-core-attachmentMimeTypes"
 FLOWS = REFERENCE / "fhir" / "examples" / "conversion-service" / "flows"
@@ -112,9 +114,7 @@ class Field:
 
 
 def _text_lines(message: CareMessage) -> list[str]:
-    return [
-        line.strip() for s in message.segments for line in medcomkit.markup.plain_text(s.text).splitlines()
-    ]
+    return [line.strip() for s in message.segments for line in plain_text(s.text).splitlines()]
 
 
 FLOW1_FIELDS = [
@@ -171,7 +171,8 @@ FLOW1_FIELDS = [
     ),
     Field("history", lambda m: m.history),
     Field(
-        "provenance: sender and time", lambda m: (medcomkit.thread.current_event(m).sender.ean, m.authorised)
+        "provenance: sender and time",
+        lambda m: (current_event(m).sender.ean, m.authorised),
     ),
 ]
 
@@ -226,11 +227,7 @@ def _communication(bundle: dict[str, Any]) -> dict[str, Any]:
 
 
 def _xdis91_lines(message: CareMessage) -> list[str]:
-    return [
-        line.strip()
-        for line in medcomkit.markup.plain_text(message.segments[0].text).splitlines()
-        if line.strip()
-    ]
+    return [line.strip() for line in plain_text(message.segments[0].text).splitlines() if line.strip()]
 
 
 FLOW3_FIELDS: list[tuple[str, Callable[[CareMessage], object], str | None]] = [
@@ -420,14 +417,14 @@ def test_several_cprs_keep_the_regular_one_and_list_the_others_in_the_text() -> 
     conversion = carecommunication_to_xdis91(message)
     letter, _ = conversion.result
     assert letter.patient.identifier == PersonId(PersonIdKind.CPR, new.patient.identifier.value)
-    text = medcomkit.markup.plain_text(letter.segments[0].text)
+    text = plain_text(letter.segments[0].text)
     assert f"{MORE_CPR_NOTE}\n0703921VJ5" in text
     # Two replacement CPRs: the national X-eCPR wins.
     regional = PersonId(PersonIdKind.REPLACEMENT, "1206550VK9", t.D_ECPR_SYSTEM)
     two = replace(new, patient=replace(new.patient, identifier=regional, other_identifiers=(replacement,)))
     letter, _ = carecommunication_to_xdis91(two).result
     assert letter.patient.identifier.value == "0703921VJ5"
-    assert "1206550VK9" in medcomkit.markup.plain_text(letter.segments[0].text)
+    assert "1206550VK9" in plain_text(letter.segments[0].text)
 
 
 @pytest.mark.parametrize("which", ["reply", "forward"])
@@ -436,7 +433,7 @@ def test_replies_and_forwards_say_so_in_the_text_with_every_segment_and_author(w
     message = answer if which == "reply" else passed_on
     conversion = carecommunication_to_xdis91(message)
     letter, binary = conversion.result
-    text = medcomkit.markup.plain_text(letter.segments[0].text)
+    text = plain_text(letter.segments[0].text)
     note = (
         "Svar på tidligere korrespondancemeddelelse"
         if which == "reply"
@@ -444,7 +441,7 @@ def test_replies_and_forwards_say_so_in_the_text_with_every_segment_and_author(w
     )
     assert text.startswith(note)
     for segment in message.segments:
-        assert medcomkit.markup.plain_text(segment.text).strip().splitlines()[0] in text
+        assert plain_text(segment.text).strip().splitlines()[0] in text
         assert segment.author is not None
         assert f"Forfatter: {segment.author.name}" in text
     assert "Stilling: Psykolog" in text
@@ -483,7 +480,7 @@ def test_attachments_travel_in_one_xbin01_and_back(count: int) -> None:
     assert errors(build_xdis91(letter)) == []
     if count > 10:
         assert any("11" in c.source for c in conversion_to_xdis91.of_kind(ChangeKind.LOST))
-        assert "Bilag 10" in medcomkit.markup.plain_text(letter.segments[0].text)
+        assert "Bilag 10" in plain_text(letter.segments[0].text)
     conversion, data = to_fhir(letter, binary)
     assert [a.data for a in conversion.result.attachments] == [a.data for a in attachments][:travelling]
     assert errors(data) == []
@@ -570,7 +567,7 @@ def test_defaults_when_xdis91_lacks_what_fhir_needs() -> None:
     assert message.topic == UNKNOWN_TOPIC
     assert message.category == "other"
     assert message.priority is None
-    assert medcomkit.markup.plain_text(message.segments[0].text).startswith(HIGH_PRIORITY_NOTE)
+    assert plain_text(message.segments[0].text).startswith(HIGH_PRIORITY_NOTE)
     author = message.segments[0].author
     assert author is not None
     assert (author.role_text, author.phone, author.family_name) == (
@@ -653,8 +650,8 @@ def test_any_xdis91_converts_to_valid_fhir_and_back_keeping_what_the_mapping_kee
     assert (back_letter.patient.address or None) == (
         kept_address if kept_address != medcomkit.Address() else None
     )
-    plain = medcomkit.markup.plain_text(letter.segments[0].text).strip()
-    assert plain in medcomkit.markup.plain_text(back_letter.segments[0].text)
+    plain = plain_text(letter.segments[0].text).strip()
+    assert plain in plain_text(back_letter.segments[0].text)
     assert (letter.topic or UNKNOWN_TOPIC) in (back_letter.topic or "")
     assert back_letter.episode_of_care_id == (letter.episode_of_care_id or None)
     expected_binary = [
@@ -675,9 +672,7 @@ def test_any_carecommunication_converts_to_xdis91_the_official_schemas_accept(me
         assert errors(data) == []
         assert official_errors(data) == []
     for segment in message.segments:
-        assert medcomkit.markup.plain_text(segment.text).strip() in medcomkit.markup.plain_text(
-            letter.segments[0].text
-        )
+        assert plain_text(segment.text).strip() in plain_text(letter.segments[0].text)
     assert letter.patient.identifier.value == message.patient.identifier.value
     assert conversion.correlation.fhir_header_id == message.message_id
 

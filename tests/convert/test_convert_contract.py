@@ -30,8 +30,8 @@ from medcomkit import AttachmentMessage, CareMessage, PersonId
 from medcomkit.convert import Change, carecommunication_to_xdis91, xdis91_to_carecommunication
 from medcomkit.fhir import terminology as t
 from medcomkit.fhir.carecommunication import build_carecommunication
-from medcomkit.markup import plain_text, to_runs
-from medcomkit.model import Activity, MessageRef, ThreadEvent
+from medcomkit.model.markup import plain_text, to_runs
+from medcomkit.model.messages import Activity, MessageRef, ThreadEvent
 from medcomkit.oioxml.xbin01 import attachments_for, object_key
 
 EXAMPLES = int(os.environ.get("CONVERT_CONTRACT_EXAMPLES", "25"))

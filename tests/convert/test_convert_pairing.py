@@ -10,7 +10,7 @@ import pytest
 
 from medcomkit.convert.pairing import pair_attachments
 from medcomkit.demo import demo_care_message
-from medcomkit.model import Attachment, AttachmentMessage, CareMessage
+from medcomkit.model.messages import Attachment, AttachmentMessage, CareMessage
 from medcomkit.oioxml.xbin01 import attachments_for
 
 

@@ -30,16 +30,17 @@ from medcomkit.convert import (
     xdis91_to_carecommunication,
 )
 from medcomkit.convert.to_oioxml import UNKNOWN_FAMILY_NAME
+from medcomkit.core.xmltree import COPENHAGEN
 from medcomkit.demo import demo_care_message, demo_care_thread
 from medcomkit.fhir import terminology as t
 from medcomkit.fhir.carecommunication import build_carecommunication
-from medcomkit.model import Organisation, RefuseReason
-from medcomkit.receipts import receipt_for
+from medcomkit.model.markup import plain_text
+from medcomkit.model.messages import Organisation, RefuseReason
+from medcomkit.model.receipts import receipt_for
 
 EXAMPLES = REFERENCE / "fhir" / "examples"
 RECEIVE = EXAMPLES / "carecommunication-testexamples" / "receive"
 FLOWS = EXAMPLES / "conversion-service" / "flows"
-COPENHAGEN = medcomkit.oioxml._xml.COPENHAGEN
 
 
 def example(folder: Path, prefix: str) -> Path:
@@ -144,7 +145,7 @@ def test_separate_text_blocks_are_not_glued_together() -> None:
 def test_layout_between_formatted_words_is_a_space() -> None:
     data = _xdis91_with_text_blocks("Mange <Underline>tak</Underline>\n<Bold>for</Bold>\n sidst")
     conversion, _ = to_fhir(care(data), None)
-    assert medcomkit.markup.plain_text(conversion.result.segments[0].text) == "Mange tak for sidst"
+    assert plain_text(conversion.result.segments[0].text) == "Mange tak for sidst"
 
 
 # --- a patient without a family name (R-Tek-B) ---------------------------------------------------

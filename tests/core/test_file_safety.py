@@ -25,8 +25,8 @@ from medcomkit import UnsafePathError
 from medcomkit.archive import Archive
 from medcomkit.cli import main
 from medcomkit.convert.files import convert_files
+from medcomkit.core.files import FileBatch, resolve_inside, safe_name, write_inside
 from medcomkit.demo import write_demo_carecommunication, write_demo_km
-from medcomkit.files import FileBatch, resolve_inside, safe_name, write_inside
 from medcomkit.vans import Mailbox, wrap
 
 LONG = os.environ.get("MEDCOMKIT_LONG") == "1"  # `MEDCOMKIT_LONG=1 pytest ...` for a long run by hand

@@ -4,8 +4,8 @@ import io
 
 import pypdf
 
+from medcomkit.core.pdf import PdfDocument
 from medcomkit.demo import demo_plan_pdf
-from medcomkit.pdf import PdfDocument
 
 
 def test_pdf_text_is_extractable_with_danish_letters() -> None:

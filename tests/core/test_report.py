@@ -4,7 +4,7 @@ import json
 
 import medcomkit
 from medcomkit import Bilingual, Issue, IssueType, Kind, Report, Severity
-from medcomkit.report import mask_cpr
+from medcomkit.core.mask import mask_cpr
 
 
 def _report() -> Report:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from medcomkit._errors import ParseError
-from medcomkit._transcode import native_encoding
-from medcomkit.xmlsafe import parse_xml
+from medcomkit.core.errors import ParseError
+from medcomkit.core.transcode import native_encoding
+from medcomkit.core.xml import parse_xml
 
 _IconvParser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 

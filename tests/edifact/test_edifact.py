@@ -15,19 +15,19 @@ from strategies import markups, text
 from support import OIOXML_EXAMPLES, messages_in
 
 from medcomkit import parse_all, validate
-from medcomkit._errors import BuildError, ParseError
 from medcomkit.cli import main
+from medcomkit.core.errors import BuildError, ParseError
+from medcomkit.core.kinds import Kind
 from medcomkit.demo import write_demo_km
 from medcomkit.edifact import build_edifact, read_edifact, validate_edifact
 from medcomkit.edifact.ftx import read_text, write_text
 from medcomkit.edifact.syntax import Separators, read_segments, write_segments
-from medcomkit.markup import to_runs
-from medcomkit.model import AttachmentMessage, CareMessage, Receipt, Referral, TextSegment
+from medcomkit.model.markup import to_runs
+from medcomkit.model.messages import AttachmentMessage, CareMessage, Receipt, Referral, TextSegment
 from medcomkit.oioxml.xbin01 import build_xbin01
 from medcomkit.oioxml.xctl import build_xctl
 from medcomkit.oioxml.xdis91 import build_xdis91
 from medcomkit.oioxml.xref01 import build_xref01
-from medcomkit.report import Kind
 
 PAIRS = OIOXML_EXAMPLES / "glasdam-edifact_converter"
 NAMES = ("BIN01_5", "CTL01_1", "CTL02_1", "CTL03_1", "DIS91_1", "DIS91_2", "REF01_1")
@@ -465,7 +465,7 @@ def test_demo_referral_as_edifact_is_what_dnhf_sends(tmp_path: Path) -> None:
 
 def test_selftest_xdis91_protocol_accepts_edifact_messages(tmp_path: Path) -> None:
     """A GP system that sends DIS91 + BIN01 and answers with CTL receipts passes the protocol."""
-    from medcomkit.receipts import receipt_for
+    from medcomkit.model.receipts import receipt_for
     from medcomkit.selftest import Outcome, Protocol, inputs_for, run_selftest
 
     dis91, bin01, _ = write_demo_km(tmp_path / "demo", syntax="edifact")
@@ -491,7 +491,7 @@ def test_journal_stores_edifact_and_matches_ctl_receipts(tmp_path: Path) -> None
     from datetime import timedelta
 
     from medcomkit import Archive, State, receipt_for
-    from medcomkit.model import ReceiptKind, RefuseReason
+    from medcomkit.model.messages import ReceiptKind, RefuseReason
 
     dis91, bin01, _ = write_demo_km(tmp_path / "demo", syntax="edifact")
     (letter,) = parse_all(dis91)
@@ -556,7 +556,7 @@ def test_fast_path_never_hides_an_issue(
 
     from medcomkit.edifact.fast import fast_dis91
     from medcomkit.edifact.validate import validate_in_full
-    from medcomkit.model import PersonId, PersonIdKind
+    from medcomkit.model.messages import PersonId, PersonIdKind
 
     (message,) = read_edifact(_pair("DIS91_2")[0])
     assert isinstance(message, CareMessage)
@@ -581,7 +581,7 @@ def test_fast_path_never_hides_an_issue(
 def test_attachment_references_are_checked_as_in_oioxml() -> None:
     from dataclasses import replace
 
-    from medcomkit.model import Attachment
+    from medcomkit.model.messages import Attachment
 
     (message,) = read_edifact(_pair("DIS91_2")[0])
     assert isinstance(message, CareMessage)

@@ -30,16 +30,23 @@ from hypothesis import strategies as st
 from strategies import attachment_messages, care_messages, receipts, referrals
 from support import ROOT
 
+from medcomkit.core.xml import parse_xml
 from medcomkit.edifact import build_edifact, read_edifact
 from medcomkit.edifact.ftx import write_text
 from medcomkit.edifact.syntax import read_segments
-from medcomkit.model import AttachmentMessage, CareMessage, LetterStatus, Receipt, Referral, TextSegment
+from medcomkit.model.messages import (
+    AttachmentMessage,
+    CareMessage,
+    LetterStatus,
+    Receipt,
+    Referral,
+    TextSegment,
+)
 from medcomkit.oioxml.read import read_emessage
 from medcomkit.oioxml.xbin01 import build_xbin01
 from medcomkit.oioxml.xctl import build_xctl
 from medcomkit.oioxml.xdis91 import build_xdis91
 from medcomkit.oioxml.xref01 import build_xref01
-from medcomkit.xmlsafe import parse_xml
 
 ORACLE = ROOT.parent / "shared" / "oracles" / "edifact-convert"
 INSTALL = "apt-get install -y ruby ruby-nokogiri ruby-diffy"

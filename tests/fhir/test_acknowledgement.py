@@ -15,9 +15,9 @@ from medcomkit import CareMessage, Receipt, ReceiptKind, Severity, parse, valida
 from medcomkit.demo import demo_care_thread
 from medcomkit.fhir.acknowledgement import acknowledge, build_acknowledgement, read_acknowledgement
 from medcomkit.fhir.carecommunication import build_carecommunication
-from medcomkit.receipts import match_receipt, receipt_for, receipt_matches
-from medcomkit.reliable import Arrival, ArrivalLog
-from medcomkit.thread import group_threads
+from medcomkit.model.receipts import match_receipt, receipt_for, receipt_matches
+from medcomkit.model.reliable import Arrival, ArrivalLog
+from medcomkit.model.thread import group_threads
 
 FORMATS: tuple[Literal["json", "xml"], ...] = ("json", "xml")
 RECEIVE = FHIR_REFERENCE / "examples" / "carecommunication-testexamples" / "receive"

@@ -23,8 +23,8 @@ from strategies import (
 from medcomkit import BuildError, CareMessage, ParseError, Severity, parse, validate
 from medcomkit.demo import demo_care_thread
 from medcomkit.fhir.carecommunication import build_carecommunication, read_carecommunication
-from medcomkit.model import Activity, MessageRef, Organisation, Priority
-from medcomkit.thread import forward, reply
+from medcomkit.model.messages import Activity, MessageRef, Organisation, Priority
+from medcomkit.model.thread import forward, reply
 
 FORMATS: tuple[Literal["json", "xml"], ...] = ("json", "xml")
 ROUND_TRIPS = settings(

@@ -15,7 +15,7 @@ from medcomkit.demo import demo_care_thread
 from medcomkit.fhir import rules as r
 from medcomkit.fhir.carecommunication import build_carecommunication
 from medcomkit.fhir.invariants import INVARIANTS
-from medcomkit.model import Author
+from medcomkit.model.messages import Author
 
 
 def _bundle_with_phone(phone: str) -> bytes:

@@ -12,8 +12,8 @@ from lxml import etree
 
 import medcomkit
 from medcomkit import BuildError, Kind, ParseError
+from medcomkit.core.xml import parse_xml
 from medcomkit.fhir.document import read_fhir, sniff_format, write_fhir
-from medcomkit.xmlsafe import parse_xml
 
 EXAMPLES = fhir_examples()
 JSON_EXAMPLES = [p for p in EXAMPLES if p.suffix == ".json"]

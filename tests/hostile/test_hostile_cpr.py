@@ -20,8 +20,8 @@ from pypdf import PdfReader
 
 import medcomkit
 from medcomkit import Bilingual, Issue, Kind, ParseError, Report, Severity
+from medcomkit.core.mask import mask_cpr
 from medcomkit.demo import demo_care_message
-from medcomkit.report import mask_cpr
 
 # The national-test-style number of the demo patient (12 March 2013, fails modulus 11).
 SPELLINGS = {

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 
 import medcomkit
 from medcomkit import MedcomkitError, ParseError
-from medcomkit.xmlsafe import DTD_FORBIDDEN, check_prolog, parse_xml
+from medcomkit.core.xml import DTD_FORBIDDEN, check_prolog, parse_xml
 
 TESTS = Path(__file__).resolve().parents[1]  # hostile_xml.py lives there
 DTD = "xml.dtd-forbidden"

@@ -21,9 +21,9 @@ import pytest
 
 import medcomkit
 from medcomkit.convert import xdis91_to_carecommunication
+from medcomkit.core.report import ISSUES_OMITTED, MAX_ISSUES, Issue, Report, Severity
 from medcomkit.demo import demo_care_message
-from medcomkit.markup import normalise, to_runs
-from medcomkit.report import ISSUES_OMITTED, MAX_ISSUES, Issue, Report, Severity
+from medcomkit.model.markup import normalise, to_runs
 
 NS = "http://rep.oio.dk/sundcom.dk/medcom.dk/xml/schemas/2006/07/01/"
 
@@ -76,7 +76,7 @@ def _convert(data: bytes) -> bytes:
 
 UNITS = {
     # (the repeated piece, count for parse and convert, count for validate); the larger count for
-    # validate stays under xmlsafe.MAX_ELEMENTS: 800,000 breaks is the case that used to take 30 s.
+    # validate stays under core.xml.MAX_ELEMENTS: 800,000 breaks is the case that used to take 30 s.
     "breaks": (b"<Break/>", 100_000, 200_000),
     "text, braces, styles and breaks": (b"x{<Bold>y</Bold><Break/>", 10_000, 40_000),
 }

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from medcomkit.identifiers import (
+from medcomkit.model.identifiers import (
     CprProblem,
     GlnProblem,
     ReplacementKind,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from medcomkit import MarkupError
-from medcomkit.markup import BREAKABLE, Run, escape, from_runs, length, plain_text, split_runs, to_runs
+from medcomkit.model.markup import BREAKABLE, Run, escape, from_runs, length, plain_text, split_runs, to_runs
 
 
 def test_plain_text_with_line_breaks_is_its_own_markup() -> None:

@@ -9,7 +9,7 @@ from support import OIOXML_EXAMPLES, require_reference
 import medcomkit
 from medcomkit import ReceiptKind, RefuseReason
 from medcomkit.demo import demo_care_message
-from medcomkit.identifiers import gln_check_digit
+from medcomkit.model.identifiers import gln_check_digit
 
 
 def test_positive_receipt_for_a_received_letter() -> None:

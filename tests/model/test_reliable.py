@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from medcomkit.reliable import Arrival, ArrivalLog, classify_arrival
+from medcomkit.model.reliable import Arrival, ArrivalLog, classify_arrival
 
 SEEN = [("bundle-1", "header-1"), ("bundle-2", "header-2")]
 

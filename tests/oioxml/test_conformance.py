@@ -95,7 +95,7 @@ def test_every_valid_example_parses(path: Path) -> None:
 
 
 def test_xref01_example_parses_to_a_referral() -> None:
-    from medcomkit.model import Referral
+    from medcomkit.model.messages import Referral
 
     path = _example("REF01_1.xml")
     assert medcomkit.validate(path).kind is medcomkit.Kind.XREF01

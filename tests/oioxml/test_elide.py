@@ -11,10 +11,10 @@ import pytest
 
 import medcomkit.oioxml.codec
 from medcomkit import validate_bytes
+from medcomkit.core.report import Report
 from medcomkit.demo import write_demo_km
 from medcomkit.oioxml.base64text import base64_facts, base64_span_facts
 from medcomkit.oioxml.elide import ELIDE_ABOVE, elide_payloads
-from medcomkit.report import Report
 
 _PAYLOAD = re.compile(rb"(<Object_Base64Encoded>)(.*?)(</Object_Base64Encoded>)", re.S)
 

@@ -10,7 +10,7 @@ from strategies import attachment_messages, care_messages, markups, receipts
 
 import medcomkit
 from medcomkit import AttachmentMessage, CareMessage, TextSegment
-from medcomkit.markup import BREAKABLE, from_runs, to_runs
+from medcomkit.model.markup import BREAKABLE, from_runs, to_runs
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 import medcomkit
+from medcomkit.core.xmltree import element_path, line_of
 from medcomkit.demo import write_demo_km
-from medcomkit.oioxml._xml import element_path, line_of
 from medcomkit.oioxml.schema import _element_at
 
 NS = "http://rep.oio.dk/sundcom.dk/medcom.dk/xml/schemas/2006/07/01/"

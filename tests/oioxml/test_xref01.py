@@ -20,8 +20,8 @@ import medcomkit
 from medcomkit import AttachmentMessage, BuildError, Kind, ParseError, Severity
 from medcomkit.cli import main
 from medcomkit.demo import DEMO_CPR, demo_referral
-from medcomkit.identifiers import CprProblem, cpr_birth_date, cpr_problems
-from medcomkit.model import (
+from medcomkit.model.identifiers import CprProblem, cpr_birth_date, cpr_problems
+from medcomkit.model.messages import (
     Diagnosis,
     EpisodeOfCare,
     Phone,

@@ -1,7 +1,7 @@
 """The vendor self-test: MedCom's test protocols run over folders of messages, case by case.
 
 The send tests build a vendor's folder from MedCom's send examples the way a system under test
-would: it receives MedCom's example and replies to it or forwards it (medcomkit.thread does that
+would: it receives MedCom's example and replies to it or forwards it (medcomkit.model.thread does that
 here). Each fault test then breaks one message in one way a case looks for, and checks that
 exactly that case fails, with the finding that names the fault.
 """
@@ -46,6 +46,7 @@ from medcomkit import (
 )
 from medcomkit.cli import main
 from medcomkit.demo import demo_plan_pdf, write_demo_km
+from medcomkit.model.thread import forward, reply
 from medcomkit.selftest import (
     PROTOCOLS,
     Outcome,
@@ -57,7 +58,6 @@ from medcomkit.selftest import (
     write_manifest,
 )
 from medcomkit.selftest.files import case_of
-from medcomkit.thread import forward, reply
 
 EXAMPLES = FHIR_REFERENCE / "examples" / "carecommunication-testexamples"
 SEND = EXAMPLES / "send"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from support import DOCS, NOTEBOOKS, ROOT, notebooks, read_notebook
 
-from medcomkit.identifiers import cpr_birth_date, cpr_modulus11_ok
+from medcomkit.model.identifiers import cpr_birth_date, cpr_modulus11_ok
 
 # Ten digits, also written ddmmyy-xxxx, not inside a longer number (EAN and SOR codes are longer).
 _CPR_LIKE = re.compile(r"(?<![\d-])(\d{6})-?(\d{4})(?![\d-])")

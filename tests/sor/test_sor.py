@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 
 from medcomkit import ParseError, SourceError
 from medcomkit.cli import main
+from medcomkit.core.errors import SorLookupError
 from medcomkit.demo import HOSPITAL, RECEIVER, SENDER, demo_care_message, demo_gln
-from medcomkit.identifiers import gln_check_digit, gln_problems, sor_code_ok
 from medcomkit.landscape import municipalities
+from medcomkit.model.identifiers import gln_check_digit, gln_problems, sor_code_ok
 from medcomkit.sor import (
     COLUMNS,
-    SorLookupError,
     SorRegistry,
     demo_registry,
     demo_sor,

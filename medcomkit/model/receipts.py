@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from .model import (
+from ..core.xmltree import now_local
+from .identifiers import new_letter_id
+from .messages import (
     AttachmentMessage,
     CareMessage,
     Envelope,
@@ -21,8 +23,6 @@ from .model import (
     Referral,
     RefuseReason,
 )
-from .oioxml._xml import now_local
-from .oioxml.common import new_letter_id
 from .thread import current_event
 
 __all__ = ["match_receipt", "receipt_for", "receipt_matches"]

@@ -21,8 +21,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from ._errors import MarkupError
-from ._lang import Bilingual
+from ..core.errors import MarkupError
+from ..core.lang import Bilingual
 
 __all__ = [
     "BREAKABLE",

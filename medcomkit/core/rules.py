@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ._errors import MedcomkitError
-from ._lang import Bilingual
+from .errors import MedcomkitError
+from .lang import Bilingual
 from .report import Issue, IssueType, Severity
 
 __all__ = ["IssueCollector", "Rule", "all_rules", "issue_for_error", "rule"]

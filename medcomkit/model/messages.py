@@ -2,7 +2,7 @@
 
 Both wire formats map to these frozen dataclasses, so converting XDIS91 to CareCommunication is
 ``build(parse(x))`` plus the mapping rules that have no neutral meaning (kept in ``convert``).
-Free text is formatted-text markup (see :mod:`medcomkit.markup`): plain text where a newline is
+Free text is formatted-text markup (see :mod:`medcomkit.model.markup`): plain text where a newline is
 a line break and ``{Bold}…{/Bold}``-style tags carry MedCom formatting.
 
 Times are timezone-aware datetimes; OIOXML carries Danish local time to the minute, so parsed

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from ._errors import BuildError
-from ._lang import Bilingual
-from .model import (
+from ..core.errors import BuildError
+from ..core.lang import Bilingual
+from .messages import (
     Activity,
     Attachment,
     Author,

@@ -1,4 +1,8 @@
-"""Small XML helpers shared by the OIOXML codecs and rules."""
+"""Small helpers for any parsed XML tree: names, lines, paths, text, and Danish local time.
+
+OIOXML, the VANS envelope, FHIR XML and the archive all read lxml trees; what they share lives here
+(the OIOXML wire formats for writing dates and a new ``Emessage`` root live in ``oioxml.common``).
+"""
 
 from __future__ import annotations
 
@@ -9,19 +13,16 @@ from zoneinfo import ZoneInfo
 
 from lxml import etree
 
-from .._errors import BuildError
-from .._lang import Bilingual
+from .errors import BuildError
+from .lang import Bilingual
 
 __all__ = [
     "COPENHAGEN",
     "checked_text",
     "child_text",
     "element_path",
-    "format_date",
-    "format_time",
     "line_of",
     "local_name",
-    "new_root",
     "now_local",
     "parse_datetime",
     "to_local",
@@ -57,11 +58,6 @@ def local_name(element: etree._Element) -> str:
 def line_of(element: etree._Element) -> int | None:
     """The element's line in its source document, if known."""
     return cast("int | None", element.sourceline)
-
-
-def new_root(ns: str, name: str = "Emessage") -> etree._Element:
-    """A root element with ``ns`` as the default namespace (no prefixes, as MedCom writes it)."""
-    return etree.Element(f"{{{ns}}}{name}", nsmap={None: ns})  # type: ignore[dict-item]
 
 
 _CLARK = re.compile(r"\{[^}]*\}")
@@ -109,14 +105,6 @@ def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         return moment.replace(tzinfo=COPENHAGEN)
     return moment.astimezone(COPENHAGEN)
-
-
-def format_date(moment: datetime) -> str:
-    return to_local(moment).strftime("%Y-%m-%d")
-
-
-def format_time(moment: datetime) -> str:
-    return to_local(moment).strftime("%H:%M")
 
 
 def parse_datetime(date_text: str, time_text: str) -> datetime:

@@ -17,7 +17,7 @@ module that raises it (``medcomkit.archive``, ``medcomkit.sor``, ``medcomkit.lan
 Every error carries a stable ``code`` (the same ids validation issues use) and its message in
 Danish and English; ``str(error)`` is the English text. Each class is also the matching builtin
 exception, so ``except ValueError`` keeps working for callers who do not know medcomkit.
-Validation never raises these for bad input: it returns a :class:`~medcomkit.report.Report`.
+Validation never raises these for bad input: it returns a :class:`~medcomkit.core.report.Report`.
 
 :func:`unexpected` turns any other exception into a :class:`MedcomkitError` with a rule id, so a
 batch can report it and go on; which exit status an error means is the CLI's business
@@ -26,8 +26,8 @@ batch can report it and go on; which exit status an error means is the CLI's bus
 
 from __future__ import annotations
 
-from ._lang import Bilingual, Lang, shorten
-from ._mask import mask_cpr
+from .lang import Bilingual, Lang, shorten
+from .mask import mask_cpr
 
 __all__ = [
     "ArchiveError",

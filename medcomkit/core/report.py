@@ -13,20 +13,19 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple
 
-from ._errors import BuildError
-from ._lang import Bilingual, Lang, shorten
-from ._mask import mask_cpr
+from .errors import BuildError
+from .kinds import Kind
+from .lang import Bilingual, Lang, shorten
+from .mask import mask_cpr
 
 __all__ = [
     "ISSUES_OMITTED",
     "MAX_ISSUES",
     "Issue",
     "IssueType",
-    "Kind",
     "Report",
     "Severity",
     "bound_issues",
-    "mask_cpr",
     "omitted_issue",
     "raise_for_errors",
 ]
@@ -55,27 +54,6 @@ class IssueType(StrEnum):
     BUSINESS_RULE = "business-rule"
     NOT_SUPPORTED = "not-supported"
     INFORMATIONAL = "informational"
-
-
-class Kind(StrEnum):
-    """The message kinds medcomkit recognises; ``unknown`` when it cannot tell."""
-
-    XDIS91 = "XDIS91"
-    XBIN01 = "XBIN01"
-    XREF01 = "XREF01"
-    XCTL01 = "XCTL01"
-    XCTL02 = "XCTL02"
-    XCTL03 = "XCTL03"
-    VANS_ENVELOPE = "VANSEnvelope"
-    CARE_COMMUNICATION = "CareCommunication"
-    ACKNOWLEDGEMENT = "Acknowledgement"
-    DIS91 = "DIS91"  # EDIFACT
-    REF01 = "REF01"
-    BIN01 = "BIN01"
-    CTL01 = "CTL01"
-    CTL02 = "CTL02"
-    CTL03 = "CTL03"
-    UNKNOWN = "unknown"
 
 
 _SEVERITY_LABEL: dict[Severity, Bilingual] = {

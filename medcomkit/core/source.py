@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ._errors import SourceError
-from ._lang import Bilingual
-from .xmlsafe import MAX_DOCUMENT_BYTES, TOO_LARGE
+from .errors import SourceError
+from .lang import Bilingual
+from .xml import MAX_DOCUMENT_BYTES, TOO_LARGE
 
 __all__ = ["Source", "read_source", "unreadable"]
 

@@ -9,24 +9,33 @@ and CPRs without modulus 11 have been issued since 2007. The rule modules choose
 from __future__ import annotations
 
 import re
+import secrets
+import string
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from functools import lru_cache
 
+from ..core.lang import Bilingual
+
 __all__ = [
+    "IDENTIFIER_EXPECTATIONS",
     "CprProblem",
     "GlnProblem",
     "ReplacementKind",
+    "cached_gln_problems",
     "cpr_birth_date",
     "cpr_modulus11_ok",
     "cpr_problems",
     "dkcore_date_ok",
     "gln_check_digit",
     "gln_problems",
+    "new_letter_id",
     "replacement_kind",
     "sor_code_ok",
 ]
 
+_ALPHANUMERIC = string.ascii_letters + string.digits
 _TEN_DIGITS = re.compile(r"[0-9]{10}")
 _TWELVE_DIGITS = re.compile(r"[0-9]{12}")
 _THIRTEEN_DIGITS = re.compile(r"[0-9]{13}")
@@ -167,7 +176,8 @@ def gln_check_digit(first12: str) -> int:
 
 
 @lru_cache(maxsize=4096)  # location numbers repeat in traffic; they are not personal data
-def _gln_problems(gln: str) -> tuple[GlnProblem, ...]:
+def cached_gln_problems(gln: str) -> tuple[GlnProblem, ...]:
+    """:func:`gln_problems` as a cached tuple, for validators that meet the same numbers often."""
     if not _THIRTEEN_DIGITS.fullmatch(gln):
         return (GlnProblem.FORMAT,)
     if gln_check_digit(gln[:12]) != gln.encode("ascii")[12] - 48:
@@ -177,9 +187,41 @@ def _gln_problems(gln: str) -> tuple[GlnProblem, ...]:
 
 def gln_problems(gln: str) -> list[GlnProblem]:
     """What is wrong with an EAN/GLN location number; empty when it is 13 digits with a valid check digit."""
-    return list(_gln_problems(gln))
+    return list(cached_gln_problems(gln))
 
 
 def sor_code_ok(code: str) -> bool:
     """SOR ids are numeric with at least 11 digits (dk-core ``min-digits-sor``)."""
     return _SOR.fullmatch(code) is not None
+
+
+def new_letter_id() -> str:
+    """A fresh 14-character alphanumeric letter or envelope id (random, so never reused).
+
+    OIOXML and EDIFACT letters and receipts carry such ids; the neutral model makes them, so that
+    building a receipt needs no codec.
+    """
+    return "".join(secrets.choice(_ALPHANUMERIC) for _ in range(14))
+
+
+# What each OIOXML/EDIFACT identifier code promises about its value (a check, and the expectation
+# in words); the OIOXML and EDIFACT validators both judge party identifiers by it.
+IDENTIFIER_EXPECTATIONS: dict[str, tuple[Callable[[str], bool], Bilingual]] = {
+    "lokationsnummer": (
+        lambda v: GlnProblem.FORMAT not in cached_gln_problems(v),
+        Bilingual("et 13-cifret lokationsnummer (GLN)", "a 13-digit location number (GLN)"),
+    ),
+    "ydernummer": (
+        lambda v: len(v) == 6 and v.isdigit(),
+        Bilingual("et 6-cifret ydernummer", "a 6-digit provider number"),
+    ),
+    "sygehusafdelingsnummer": (
+        lambda v: len(v) == 7,
+        Bilingual("en 7-tegns SKS-afdelingskode", "a 7-character SKS department code"),
+    ),
+    "kommunenummer": (
+        lambda v: len(v) == 3 and v.isdigit(),
+        Bilingual("et 3-cifret kommunenummer", "a 3-digit municipality number"),
+    ),
+    "sorkode": (sor_code_ok, Bilingual("en SOR-kode (mindst 11 cifre)", "a SOR code (at least 11 digits)")),
+}

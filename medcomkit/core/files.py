@@ -30,8 +30,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Final
 
-from ._errors import UnsafePathError
-from ._lang import MAX_QUOTED, Bilingual, shorten
+from .errors import UnsafePathError
+from .lang import MAX_QUOTED, Bilingual, shorten
 
 __all__ = [
     "MAX_NAME_LENGTH",

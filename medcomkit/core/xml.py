@@ -14,12 +14,12 @@ from typing import NamedTuple
 
 from lxml import etree
 
-from ._errors import ParseError, SourceError
-from ._lang import Bilingual
-from ._rule import rule
-from ._search import contains
-from ._transcode import native_encoding
+from .errors import ParseError, SourceError
+from .lang import Bilingual
 from .report import IssueType, Severity
+from .rules import rule
+from .search import contains
+from .transcode import native_encoding
 
 __all__ = [
     "LATIN1_NAMES",

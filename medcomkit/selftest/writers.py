@@ -11,12 +11,15 @@ from __future__ import annotations
 import html
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..core.lang import Bilingual, Lang
 from ..core.report import Severity
 from .cases import protocol_intro
-from .result import CaseResult, Outcome
-from .run import CaseIssue, SelftestResult
+from .result import CaseIssue, CaseResult, Outcome
+
+if TYPE_CHECKING:
+    from .run import SelftestResult  # only named in annotations: the runner imports the writers
 
 __all__ = ["to_html", "to_junit", "to_markdown", "to_text"]
 

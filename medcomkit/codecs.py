@@ -36,7 +36,7 @@ __all__ = [
     "KIND_NOT_SUPPORTED",
     "KIND_UNKNOWN",
     "Codec",
-    "Pairing",
+    "CrossFileCheck",
     "Probe",
     "Shrunk",
     "Sniff",
@@ -158,7 +158,7 @@ class Probe:
         return self._full
 
 
-class Pairing(NamedTuple):
+class CrossFileCheck(NamedTuple):
     """How a codec checks messages that travel in separate files against each other.
 
     ``facts`` runs where the file was validated (perhaps another process) and keeps what the
@@ -182,7 +182,7 @@ class Codec:
     - ``validate``: the kind and every issue; never raises on bad input.
     - ``read``: the messages in the input (``None``: the codec validates but does not read).
     - ``build``: a message as bytes, where the codec builds that message (``None``: it does not).
-    - ``pairing``: checks across files (see :class:`Pairing`), when the codec has any.
+    - ``pairing``: checks across files (see :class:`CrossFileCheck`), when the codec has any.
     """
 
     name: str
@@ -191,7 +191,7 @@ class Codec:
     validate: Callable[[Probe], tuple[Kind, list[Issue]]]
     read: Callable[[Probe], list[Message]] | None = None
     build: Callable[[Message], bytes] | None = None
-    pairing: Pairing | None = None
+    pairing: CrossFileCheck | None = None
 
 
 def unknown_root(root: etree._Element) -> Issue:

@@ -24,7 +24,7 @@ What a new codec must provide (``medcomkit/<codec>/codec.py`` and one row in :da
 4. ``read(probe)``: the messages as neutral model objects, raising :class:`~medcomkit.ParseError`
    only when the bytes cannot be understood (``None``: the codec does not read).
 5. ``build(message)``: bytes, where the codec writes messages (``None``: it does not).
-6. ``pairing``: optional checks across files (:class:`medcomkit.codecs.Pairing`).
+6. ``pairing``: optional checks across files (:class:`medcomkit.codecs.CrossFileCheck`).
 7. Its message kinds as members of :class:`medcomkit.core.kinds.Kind` (reports name them).
 
 A test (``tests/test_dispatch.py``) registers a toy codec by adding one row to a copy of the

@@ -16,7 +16,7 @@ import medcomkit
 import medcomkit.codecs
 import medcomkit.oioxml.codec
 from medcomkit import dispatch
-from medcomkit.codecs import Codec, Pairing, Probe
+from medcomkit.codecs import Codec, CrossFileCheck, Probe
 from medcomkit.core.kinds import Kind
 from medcomkit.core.lang import Bilingual
 from medcomkit.core.report import Issue, IssueType, Report, Severity
@@ -87,7 +87,7 @@ TOY = Codec(
     validate=_validate,
     read=_read,
     build=_build,
-    pairing=Pairing(_facts, _link),
+    pairing=CrossFileCheck(_facts, _link),
 )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from medcomkit.core.rules import IssueCollector
 
 PACKAGE = Path(__file__).resolve().parents[1] / "medcomkit"
-ERRORS = PACKAGE / "_errors.py"
+ERRORS = PACKAGE / "core" / "errors.py"
 
 
 def _classes() -> list[tuple[Path, ast.ClassDef]]:

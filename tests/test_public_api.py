@@ -61,7 +61,7 @@ def test_what_leaked_before_is_not_reachable_unless_it_is_an_imported_submodule(
     for name in ("annotations", "importlib", "TYPE_CHECKING", "Any", "sys", "types", "typing"):
         with pytest.raises(AttributeError):
             getattr(medcomkit, name)
-    for name in ("edifact", "fhir", "files", "identifiers", "markup", "model", "oioxml", "report", "source"):
+    for name in ("core", "dispatch", "edifact", "fhir", "model", "oioxml", "sor", "vans"):
         importlib.import_module(f"medcomkit.{name}")
         assert getattr(medcomkit, name) is sys.modules[f"medcomkit.{name}"]
         assert name not in vars(medcomkit)

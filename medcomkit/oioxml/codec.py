@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
-from ..codecs import KIND_NOT_SUPPORTED, Codec, Pairing, Probe, Shrunk, unknown_root
+from ..codecs import KIND_NOT_SUPPORTED, Codec, CrossFileCheck, Probe, Shrunk, unknown_root
 from ..core.errors import MedcomkitError
 from ..core.kinds import Kind
 from ..core.report import Issue, Report
@@ -137,5 +137,5 @@ CODEC = Codec(
     validate=_validate,
     read=_read,
     build=_build,
-    pairing=Pairing(pairing_facts, _link),
+    pairing=CrossFileCheck(pairing_facts, _link),
 )

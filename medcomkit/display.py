@@ -25,9 +25,8 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ._mask import mask_cpr
 from .archive.state import State, state_label
-from .identifiers import GlnProblem, gln_check_digit, gln_problems
+from .identifiers import GlnProblem, cpr_birth_date, gln_check_digit, gln_problems
 from .model import Priority, ReceiptKind, ReferralPriority
 from .report import Severity
 
@@ -114,6 +113,19 @@ def folded(content: str, *, summary: str, head: int = 8) -> Html:
 
 # One EDIFACT segment up to its terminator, a released character ("?'") included (UNA as well).
 _SEGMENT: Final = re.compile(r"[^'?]*(?:\?.[^'?]*)*'", re.DOTALL)
+_TEN_DIGITS: Final = re.compile(r"(?<![0-9])([0-9]{6})-?([0-9]{4})(?![0-9])")
+
+
+def _mask_cpr(text: str) -> str:
+    """Ten digits that encode a birth date become ``ddmmyy-****``. Unlike the reports' masking,
+    which hides any ten digits, a letter id such as ``BREV2026112601`` stays readable here: a CPR
+    number always starts with a date, and the segments shown are MedCom's, not free text."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = match[1] + match[2]
+        return f"{match[1]}-****" if cpr_birth_date(digits) is not None else match[0]
+
+    return _TEN_DIGITS.sub(masked, text)
 
 
 def _segments_of(data: bytes) -> list[str]:
@@ -124,7 +136,7 @@ def _segments_of(data: bytes) -> list[str]:
 def segments(data: bytes, *, summary: str, head: int = 10) -> Html:
     """An EDIFACT interchange one segment per line (on the wire it is one long line), with CPR
     numbers masked, folded after the first ``head`` segments."""
-    return folded(mask_cpr("\n".join(_segments_of(data))), summary=summary, head=head)
+    return folded(_mask_cpr("\n".join(_segments_of(data))), summary=summary, head=head)
 
 
 def segment_guide(
@@ -139,7 +151,7 @@ def segment_guide(
         segment = next((s for s in found if s.startswith(prefix)), None)
         if segment is None:
             continue
-        shown = mask_cpr(segment)
+        shown = _mask_cpr(segment)
         if len(shown) > width:
             shown = shown[: width - 1].rstrip() + " …"
         rows.append({"segment": shown, "betyder": meaning})

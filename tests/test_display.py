@@ -130,15 +130,15 @@ def test_location_numbers_and_status_values_in_danish() -> None:
 def test_edifact_is_shown_one_segment_a_line_with_cpr_masked() -> None:
     data = (
         b"UNA:+.? 'UNB+UNOC:3+5790000000012:14+5790000000029:14+261126:1015+K1++++1'"
-        b"UNH+B1+MEDDIS:D:93A:UN:D9134L+DIS91'PNA+PAT+2509479989:::CPR:IM+++SU:Test'"
-        b"FTX+NC+P00++Svar?: ja?'nej'UNT+4+B1'UNZ+1+K1'"
+        b"UNH+BREV2026112601+MEDDIS:D:93A:UN:D9134L+DIS91'PNA+PAT+2509479989:::CPR:IM+++SU:Test'"
+        b"FTX+NC+P00++Svar?: ja?'nej'UNT+4+BREV2026112601'UNZ+1+K1'"
     )
     shown = display.segments(data, summary="DIS91", head=3)
     lines = shown.plain.splitlines()
     assert lines[:3] == [
         "UNA:+.? '",
         "UNB+UNOC:3+5790000000012:14+5790000000029:14+261126:1015+K1++++1'",
-        "UNH+B1+MEDDIS:D:93A:UN:D9134L+DIS91'",
+        "UNH+BREV2026112601+MEDDIS:D:93A:UN:D9134L+DIS91'",  # a letter id is no CPR
     ]
     assert "2509479989" not in shown.html
     assert "250947-****" in shown.html

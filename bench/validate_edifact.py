@@ -5,13 +5,16 @@ against MedCom's official schema (XD9134L, namespace 2006/07/01). medcomkit read
 interchange, checks envelopes, segment order, values and characters, reads the message into the
 model and applies the business rules. Both run on bytes in memory, alternately, in the same
 process, counting CPU time (not wall time, which other processes disturb); the median of the
-rounds is reported. Target: <= 1.5.
+rounds is reported per message. Target: <= 1.5, for the median message and for the worst one;
+both are printed, and both go into the ``make bench`` table.
 
 Messages: MedCom's two DIS91 examples and DIS91s written by medcomkit from the second with a
-short text, a text of one full block and a text of ten blocks (the most a DIS91 holds). A DIS91
-without issues is checked by one compiled pattern plus the business rules on its values (see
-``medcomkit.edifact.fast``); one with issues (DIS91_1: two EAN check digits) takes the full path
-that locates them, as the issues column shows.
+short text, a text of one full block and a text of ten blocks (the most a DIS91 holds; its short
+lines need ten or eleven FTX per block, one or two more than MedCom's converter takes, so it has
+ten warnings). A plainly well-formed DIS91 is checked by one compiled pattern plus the business
+rules on its values (see ``medcomkit.edifact.fast``), which also places the warnings it can:
+EAN check digits (DIS91_1 has two), CPR, and text blocks of more than nine FTX. Anything else
+takes the full path that locates every issue.
 """
 
 from __future__ import annotations
@@ -97,12 +100,15 @@ def measure(rounds: int = 9) -> list[tuple[str, float, float, int]]:
 
 
 def figures() -> list[Figure]:
-    """The median ratio over the DIS91 corpus, for the ``make bench`` table (detail printed first)."""
+    """The median and the worst ratio over the DIS91 corpus, for the ``make bench`` table (detail
+    printed first): a median under target says nothing about the message that is not."""
     ratios = main()
     if not ratios:
         return []
+    what = "EDIFACT DIS91 validate ÷ lxml+XSD on its OIOXML twin"
     return [
-        Figure("EDIFACT DIS91 validate ÷ lxml+XSD on its OIOXML twin", statistics.median(ratios), "×", TARGET)
+        Figure(f"{what}, median message", statistics.median(ratios), "×", TARGET),
+        Figure(f"{what}, worst message", max(ratios), "×", TARGET),
     ]
 
 
@@ -121,7 +127,11 @@ def main() -> list[float]:
         ratios.append(ratio)
         flag = "" if ratio <= TARGET else "  > target"
         print(f"{name:44} {base * 1e6:9.1f} {mine * 1e6:10.1f} {ratio:6.2f} {issues:6}{flag}")
-    print(f"median ratio {statistics.median(ratios):.2f}, worst {max(ratios):.2f} (target <= {TARGET})")
+    worst = max(timings, key=lambda t: t[2] / t[1])[0]
+    print(
+        f"median ratio {statistics.median(ratios):.2f}, max ratio {max(ratios):.2f} ({worst}); "
+        f"target <= {TARGET} for both"
+    )
     over = [(name, issues) for (name, base, mine, issues) in timings if mine / base > TARGET]
     silent = [name for name, issues in over if not issues]
     print(

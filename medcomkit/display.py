@@ -16,6 +16,7 @@ import base64
 import html
 import io
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Final
 
 from .archive.state import State, state_label
 from .core.report import Severity
-from .model.identifiers import GlnProblem, gln_check_digit, gln_problems
+from .model.identifiers import GlnProblem, cpr_birth_date, gln_check_digit, gln_problems
 from .model.messages import Priority, ReceiptKind, ReferralPriority
 
 if TYPE_CHECKING:
@@ -45,6 +46,8 @@ __all__ = [
     "folded",
     "inline_page",
     "run_command",
+    "segment_guide",
+    "segments",
     "table",
     "text",
 ]
@@ -106,6 +109,53 @@ def folded(content: str, *, summary: str, head: int = 8) -> Html:
         f'<pre style="{_PRE}">{_escape(content)}</pre></details>'
     )
     return Html(page, f"{preview}\n… ({note})")
+
+
+# One EDIFACT segment up to its terminator, a released character ("?'") included (UNA as well).
+_SEGMENT: Final = re.compile(r"[^'?]*(?:\?.[^'?]*)*'", re.DOTALL)
+_TEN_DIGITS: Final = re.compile(r"(?<![0-9])([0-9]{6})-?([0-9]{4})(?![0-9])")
+
+
+def _mask_cpr(text: str) -> str:
+    """Ten digits that encode a birth date become ``ddmmyy-****``. Unlike the reports' masking,
+    which hides any ten digits, a letter id such as ``BREV2026112601`` stays readable here: a CPR
+    number always starts with a date, and the segments shown are MedCom's, not free text."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = match[1] + match[2]
+        return f"{match[1]}-****" if cpr_birth_date(digits) is not None else match[0]
+
+    return _TEN_DIGITS.sub(masked, text)
+
+
+def _segments_of(data: bytes) -> list[str]:
+    text = data.decode("latin-1")  # UNOC is ISO-8859-1
+    return [m.group(0).strip("\r\n") for m in _SEGMENT.finditer(text) if m.group(0).strip("\r\n")]
+
+
+def segments(data: bytes, *, summary: str, head: int = 10) -> Html:
+    """An EDIFACT interchange one segment per line (on the wire it is one long line), with CPR
+    numbers masked, folded after the first ``head`` segments."""
+    return folded(_mask_cpr("\n".join(_segments_of(data))), summary=summary, head=head)
+
+
+def segment_guide(
+    data: bytes, meanings: Sequence[tuple[str, str]], *, caption: str | None = None, width: int = 56
+) -> Html:
+    """The first segment starting with each prefix in ``meanings`` (``("NAD+SSP", "afsenderen")``),
+    cut after ``width`` characters, beside what it means; CPR numbers masked. A prefix with no
+    segment is left out."""
+    found = _segments_of(data)
+    rows = []
+    for prefix, meaning in meanings:
+        segment = next((s for s in found if s.startswith(prefix)), None)
+        if segment is None:
+            continue
+        shown = _mask_cpr(segment)
+        if len(shown) > width:
+            shown = shown[: width - 1].rstrip() + " …"
+        rows.append({"segment": shown, "betyder": meaning})
+    return table(rows, caption=caption)
 
 
 def _cell_text(value: object) -> str:

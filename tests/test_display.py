@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from medcomkit import Severity
+from medcomkit import Severity, display
 from medcomkit.archive import State
 from medcomkit.display import (
     SYNTHETIC_LABEL,
@@ -125,3 +125,30 @@ def test_location_numbers_and_status_values_in_danish() -> None:
     assert danish(GlnProblem.CHECK_DIGIT) == "forkert kontrolciffer"
     assert danish(None) == "–"
     assert danish("fri tekst") == "fri tekst"
+
+
+def test_edifact_is_shown_one_segment_a_line_with_cpr_masked() -> None:
+    data = (
+        b"UNA:+.? 'UNB+UNOC:3+5790000000012:14+5790000000029:14+261126:1015+K1++++1'"
+        b"UNH+BREV2026112601+MEDDIS:D:93A:UN:D9134L+DIS91'PNA+PAT+2509479989:::CPR:IM+++SU:Test'"
+        b"FTX+NC+P00++Svar?: ja?'nej'UNT+4+BREV2026112601'UNZ+1+K1'"
+    )
+    shown = display.segments(data, summary="DIS91", head=3)
+    lines = shown.plain.splitlines()
+    assert lines[:3] == [
+        "UNA:+.? '",
+        "UNB+UNOC:3+5790000000012:14+5790000000029:14+261126:1015+K1++++1'",
+        "UNH+BREV2026112601+MEDDIS:D:93A:UN:D9134L+DIS91'",  # a letter id is no CPR
+    ]
+    assert "2509479989" not in shown.html
+    assert "250947-****" in shown.html
+    assert "FTX+NC+P00++Svar?: ja?&#x27;nej&#x27;" in shown.html  # a released ' stays in its segment
+    guide = display.segment_guide(
+        data, [("UNB", "kuverten"), ("PNA+PAT", "patienten"), ("RFF+REI", "forløbet")], width=30
+    )
+    assert "2509479989" not in guide.html
+    assert guide.plain.splitlines() == [
+        "segment | betyder",
+        "UNB+UNOC:3+5790000000012:14+5 … | kuverten",
+        "PNA+PAT+250947-****:::CPR:IM+ … | patienten",
+    ]

@@ -251,28 +251,38 @@ def _adr_placeholder(address: Address | None) -> list[Segment]:
 
 
 def _refuse(referral: Referral) -> None:
-    lost: list[str] = []
+    lost: list[tuple[str, str]] = []  # (Danish, English)
     if len(referral.episodes) > 1 or any(e.kind for e in referral.episodes):
-        lost.append("episodes beyond one episode id")
+        lost.append(("forløbstype eller mere end ét forløbs-id", "episodes beyond one episode id"))
     if referral.referral_status is ReferralStatus.HOME:
-        lost.append("referral_status home")
+        lost.append(("henvisningsstatus «hjemmet»", "referral_status home"))
     if referral.hospital_choice is not None:
-        lost.append("hospital_choice")
+        lost.append(("frit sygehusvalg", "hospital_choice"))
     if referral.diagnosis is not None and referral.diagnosis.role not in (None, "henv_diagnose"):
-        lost.append("diagnosis.role")
+        lost.append(("henvisningsdiagnosens rolle", "diagnosis.role"))
     if any(d.role is None or d.role not in _CODES["role"] for d in referral.additional_diagnoses):
-        lost.append("additional_diagnoses[].role")
+        lost.append(("de øvrige diagnosers rolle", "additional_diagnoses[].role"))
     if referral.diagnosis is None and any(d.role == "henv_diagnose" for d in referral.additional_diagnoses):
         # CIN+H is the referral diagnosis: without one, the first such would be read as it.
-        lost.append("additional_diagnoses[].role henv_diagnose without a referral diagnosis")
+        lost.append(
+            (
+                "en øvrig diagnose som henvisningsdiagnose uden en henvisningsdiagnose",
+                "additional_diagnoses[].role henv_diagnose without a referral diagnosis",
+            )
+        )
     if any(phone.use not in _CODES["phone"] for phone in referral.patient.phones):
-        lost.append("patient.phones[].use (mobile, work or home)")
+        lost.append(
+            (
+                "patientens telefontype (mobil, arbejde eller hjem)",
+                "patient.phones[].use (mobile, work or home)",
+            )
+        )
     if lost:
         raise BuildError(
             "ref01.build-unsupported",
             Bilingual(
-                "REF01 (H0130R) kan ikke rumme: " + ", ".join(lost) + ".",
-                "REF01 (H0130R) cannot carry: " + ", ".join(lost) + ".",
+                "REF01 (H0130R) kan ikke rumme: " + ", ".join(da for da, _ in lost) + ".",
+                "REF01 (H0130R) cannot carry: " + ", ".join(en for _, en in lost) + ".",
             ),
         )
 

@@ -545,7 +545,7 @@ def validate_envelope(
     meta = root.find(f"{q('Message')}/{q('MetaInformation')}")
     issues.extend(_description_issues(root, meta, info))
     declared_format = _text(meta, "Document", "Format")
-    if info.family is Family.OTHER and declared_format not in ("XML", "HL7"):
+    if info.family is Family.OTHER and declared_format not in ("XML", "HL7", "EDIFACT"):
         issues.append(
             r.PAYLOAD_NOT_VALIDATED.issue(None, None, format=declared_format or "?", size=len(payload))
         )
@@ -641,13 +641,8 @@ def _mime_syntax(mime: str) -> str | None:
         return "json"
     if base in ("application/xml", "text/xml") or base.endswith("+xml"):
         return "xml"
-    if base in (
-        "application/pdf",
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/tiff",
-        "application/edifact",
-    ):
+    if base == "application/edifact":
+        return "edifact"
+    if base in ("application/pdf", "image/png", "image/jpeg", "image/gif", "image/tiff"):
         return "binary"
     return None

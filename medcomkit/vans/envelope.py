@@ -1,11 +1,11 @@
 """Wrapping a message in a VANSEnvelope 1.0.4 and unwrapping it again.
 
-``wrap`` reads the payload (OIOXML or FHIR, JSON or XML) to fill in the envelope: sender and
-receiver, identifiers, send time, Format, statistical Name, Version and the MIME service tag (see
-:mod:`medcomkit.vans.payload` for MedCom's values and which of them are inferred). Every value can
-be given explicitly, which is how any other data (EDIFACT, a PDF) is wrapped. ``unwrap`` gives back
-exactly the bytes that were wrapped, or raises a :class:`~medcomkit.ParseError` that says what is
-wrong with the envelope.
+``wrap`` reads the payload (OIOXML, an EDIFACT interchange, or FHIR in JSON or XML) to fill in the
+envelope: sender and receiver, identifiers, send time, Format, statistical Name, Version and the
+MIME service tag (see :mod:`medcomkit.vans.payload` for MedCom's values and which of them are
+inferred). Every value can be given explicitly, which is how any other data (a PDF) is wrapped.
+``unwrap`` gives back exactly the bytes that were wrapped, or raises a
+:class:`~medcomkit.ParseError` that says what is wrong with the envelope.
 """
 
 from __future__ import annotations

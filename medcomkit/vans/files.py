@@ -14,12 +14,12 @@ from .payload import describe_payload
 
 __all__ = ["unwrap_file", "wrap_file"]
 
-_EXTENSION = {"xml": ".xml", "json": ".json", "binary": ".bin"}
+_EXTENSION = {"xml": ".xml", "json": ".json", "edifact": ".edi", "binary": ".bin"}
 
 
 def _stem(path: Path) -> str:
     name = path.name
-    for suffix in (".xml", ".json"):
+    for suffix in (".xml", ".json", ".edi"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break

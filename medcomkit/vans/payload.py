@@ -10,6 +10,14 @@ MedCom's rules for the envelope metadata (``Format``, ``Name``, ``Version``, ser
   MedCom's VANSEnvelope example (an XDIS22). MedCom has published no values for XDIS91, XBIN01,
   XREF01 or XCTL, so ``MCM:XDIS91`` … ``MCM:XCTL03`` are an inference from that example. OIOXML
   has no MIME tag in MedCom's material, so none is given.
+- EDIFACT interchanges (DIS91, REF01, BIN01, CTL01–03): Format ``EDIFACT`` (one of the five values
+  the VANSEnvelope 1.0.4 schema allows in ``Document/Format``), Name ``MCM:<type>`` and Version =
+  the message version in UNH (``D9134L``, ``H0130R``, ``B0131X``, ``C0n30Q``), by the same analogy
+  as for OIOXML; sender, receiver, send time and ids come from UNB and UNH. MedCom's note on network
+  envelopes describes the VANSEnvelope as the carrier of XML and other non-EDIFACT messages, since an
+  interchange has its own envelope (UNB … UNZ): wrapping one is what the schema allows, for a
+  system that sends everything in VANSEnvelopes, not MedCom's documented practice. The payload
+  travels as base64, so its ISO-8859-1 (UNOC) bytes come back unchanged. No MIME tag.
 
 The VANS identifiers are UUIDs. A FHIR message's Bundle.id and MessageHeader.id are used as they
 are when they are UUIDs (they play the same roles: new for every sending, and the message's own
@@ -35,8 +43,9 @@ from ..core.kinds import Kind
 from ..core.lang import Bilingual
 from ..core.xml import parse_xml
 from ..core.xmltree import local_name, parse_datetime
+from ..edifact.codec import is_edifact
 from ..fhir.codec import FHIR_NS, fhir_kind, json_document, xml_kind
-from ..model.messages import CareMessage, Receipt, ReceiptKind
+from ..model.messages import AttachmentMessage, CareMessage, Receipt, ReceiptKind, Referral
 from ..oioxml.namespaces import KIND_BY_LETTER
 from .model import VANS_NS
 
@@ -89,6 +98,7 @@ _ID_NAMESPACE: Final = uuid.uuid5(uuid.NAMESPACE_URL, "urn:medcomkit:vans-envelo
 class Family(StrEnum):
     OIOXML = "oioxml"
     FHIR = "fhir"
+    EDIFACT = "edifact"
     OTHER = "other"
 
 
@@ -97,7 +107,7 @@ class PayloadInfo:
     """What the envelope should say about a payload; ``None`` where the payload does not tell.
 
     ``envelope_id`` and ``message_id`` are the VANS identifiers (UUIDs) medcomkit gives it;
-    ``syntax`` is ``json``, ``xml`` or ``binary``.
+    ``syntax`` is ``json``, ``xml``, ``edifact`` or ``binary``.
     """
 
     family: Family
@@ -126,6 +136,8 @@ def vans_uuid(identifier: str | None, sender: str | None) -> str | None:
 
 def describe_payload(payload: bytes) -> PayloadInfo:
     """Recognise a payload (OIOXML, FHIR JSON or XML, anything else); never raises on bad input."""
+    if is_edifact(payload):
+        return _edifact(payload)
     head = payload[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
     if head.startswith(b"{"):
         resource = json_document(payload)
@@ -241,3 +253,76 @@ def _oioxml(root: etree._Element) -> PayloadInfo:
         message_id=vans_uuid(text(header, "Identifier"), sender),
         sent=sent,
     )
+
+
+# The EDIFACT message types medcomkit reads, by the model a message is read into: kind, UNH version.
+_EDIFACT_RECEIPTS = {
+    ReceiptKind.VANS_NEGATIVE: (Kind.CTL01, "C0130Q"),
+    ReceiptKind.NEGATIVE: (Kind.CTL02, "C0230Q"),
+    ReceiptKind.TRANSIENT: (Kind.CTL02, "C0230Q"),
+    ReceiptKind.POSITIVE: (Kind.CTL03, "C0330Q"),
+}
+
+
+def _edifact(payload: bytes) -> PayloadInfo:
+    """An EDIFACT interchange, described by its first message as ``medcomkit.parse`` reads it. One
+    that cannot be read (broken, or a type medcomkit does not read) is of the ``OTHER`` family,
+    Format ``EDIFACT``, with what is wrong in ``what``."""
+    from ..edifact.read import read_edifact
+
+    what = Bilingual("EDIFACT", "EDIFACT")
+    try:
+        messages = list(read_edifact(payload))
+    except MedcomkitError as error:
+        what = Bilingual(
+            f"EDIFACT, som ikke kan læses: {error.code}", f"EDIFACT that cannot be read: {error.code}"
+        )
+        messages = []
+    message = messages[0] if messages else None
+    if isinstance(message, Receipt):
+        kind, version = _EDIFACT_RECEIPTS[message.kind]
+    elif isinstance(message, AttachmentMessage):
+        kind, version = Kind.BIN01, "B0131X"
+    elif isinstance(message, CareMessage):
+        kind, version = Kind.DIS91, "D9134L"
+    elif isinstance(message, Referral):
+        kind, version = Kind.REF01, "H0130R"
+    else:
+        # Validated only when the envelope says EDIFACT: bytes that merely start with UNA or UNB
+        # and that the envelope calls Binary are left as the envelope says.
+        return _other(what, "EDIFACT", "edifact")
+    sender = message.sender.ean
+    near = (
+        message.authorised if not isinstance(message, Receipt) else datetime.now(message.envelope.sent.tzinfo)
+    )
+    sent = _nearest_century(message.envelope.sent, near)
+    label = f"{kind.value} (EDIFACT, {version})"
+    return PayloadInfo(
+        Family.EDIFACT,
+        kind,
+        Bilingual(label, label),
+        "EDIFACT",
+        "edifact",
+        name=f"MCM:{kind.value}",
+        version=version,
+        sender=sender,
+        receiver=message.receiver.ean,
+        envelope_id=vans_uuid(message.envelope.identifier, sender),
+        message_id=vans_uuid(message.message_id, sender),
+        sent=sent,
+    )
+
+
+def _nearest_century(sent: datetime, near: datetime) -> datetime:
+    """UNB writes the year in two digits, and the EDIFACT reader takes 21–99 as 19xx, as MedCom's
+    converter does (so 2026 reads as 1926). The envelope's SentDateTime takes the century that puts
+    the year nearest the message's own four-digit date (DTM), or today's for a receipt."""
+    best = sent
+    for year in (sent.year - 100, sent.year + 100):
+        try:
+            moment = sent.replace(year=year)
+        except ValueError:  # outside 1–9999, or 29 February in a year without it
+            continue
+        if abs(year - near.year) < abs(best.year - near.year):
+            best = moment
+    return best

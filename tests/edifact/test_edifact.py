@@ -578,6 +578,53 @@ def test_fast_path_never_hides_an_issue(
             assert found == validate_in_full(candidate)[1], candidate
 
 
+def _long_letters() -> dict[str, bytes]:
+    """MedCom's clean DIS91 example with long texts: short lines (more than nine FTX per block),
+    long lines, and texts a few characters either side of the 31,150 characters older receivers
+    allow, with and without released characters."""
+    from dataclasses import replace
+
+    (message,) = read_edifact(_pair("DIS91_2")[0])
+    assert isinstance(message, CareMessage)
+    sentence = "Patienten er set i dag. Blodtryk 135/85, puls 72. Fortsat behandling som aftalt. "
+    texts = {
+        "ten blocks of short lines": (sentence * 6 + "\n") * 60,
+        "one block of short lines": "Linje\n" * 60,
+    }
+    for size in (31_100, 31_149, 31_150, 31_151, 31_200):
+        texts[f"{size} characters, long lines"] = ("x" * 69 + " ") * (size // 70) + "y" * (size % 70)
+        texts[f"{size} characters with releases"] = ("a+b:c'd?e " * 7) * (size // 70) + "z" * (size % 70)
+    letters = {}
+    for label, body in texts.items():
+        with contextlib.suppress(BuildError):
+            letters[label] = build_edifact(replace(message, segments=(TextSegment(body),)), check=False)
+    return letters
+
+
+def test_fast_path_places_text_block_warnings_and_keeps_the_text_limit() -> None:
+    """The fast path answers for a long letter whose blocks hold more than nine FTX, with the full
+    path's very warnings; around the text limit it answers the same as the full path, or not."""
+    from medcomkit.edifact.fast import fast_dis91
+    from medcomkit.edifact.validate import validate_in_full
+
+    letters = _long_letters()
+    ten_blocks = letters["ten blocks of short lines"]
+    found = fast_dis91(ten_blocks)
+    assert found is not None  # not left to the (ten times slower) full path
+    assert [i.rule for i in found] == ["edifact.ftx-group"] * 10
+    assert found == validate_in_full(ten_blocks)[1]
+    answered = 0
+    for label, data in letters.items():
+        full = validate_in_full(data)[1]
+        fast = fast_dis91(data)
+        if fast is not None:
+            answered += 1
+            assert fast == full, label
+        if "31151" in label.replace(",", "") or "31200" in label.replace(",", ""):
+            assert "edifact.text-size" in {i.rule for i in full}, label
+    assert answered >= 2  # at least the two letters of short lines
+
+
 def test_attachment_references_are_checked_as_in_oioxml() -> None:
     from dataclasses import replace
 

@@ -173,6 +173,9 @@ def _parser() -> argparse.ArgumentParser:
     convert.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in reports")
     convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     _max_size(convert)
+    convert.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="convert on N processes at a time (default: one per core)"
+    )
 
     archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
     archive_commands = archive.add_subparsers(dest="archive", required=True, parser_class=_Parser)
@@ -184,6 +187,9 @@ def _parser() -> argparse.ArgumentParser:
     archive_add = archive_commands.add_parser("add", parents=[journal], help="journalise message files")
     archive_add.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
     archive_add.add_argument("--direction", choices=("sent", "received"), required=True)
+    archive_add.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="read N files at a time (default: one per core)"
+    )
     archive_list = archive_commands.add_parser("list", parents=[journal], help="one line per message")
     archive_list.add_argument("--format", choices=("text", "json"), default="text")
     archive_list.add_argument("--patient", metavar="CPR", help="only messages about this patient")
@@ -362,7 +368,9 @@ def _convert(args: argparse.Namespace) -> int:
         print_error(unexpected(error, str(args.state or args.out)), lang)
         return EXIT_USAGE
     try:
-        run = convert_any_syntax(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
+        run = convert_any_syntax(
+            inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state, jobs=args.jobs
+        )
     except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
         print_error(unexpected(OSError(str(error)), str(state.path)), lang)
         return EXIT_USAGE

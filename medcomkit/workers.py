@@ -15,7 +15,6 @@ as ``shared``: a forked worker inherits it, so it is never pickled. Where proces
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable, Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
@@ -114,6 +113,8 @@ def _forking() -> bool:
 
 
 def _pickles(shared: object) -> bool:
+    import pickle
+
     try:
         pickle.dumps(shared)
     except Exception:  # a closure, a lock, an open file: it cannot go to a spawned worker

@@ -6,10 +6,10 @@ from __future__ import annotations
 import platform
 import sys
 
-from . import Figure, sor_load, validate_corpus, validate_edifact, validate_fhir, xbin01_memory
+from . import Figure, batches, sor_load, validate_corpus, validate_edifact, validate_fhir, xbin01_memory
 
 figures: list[Figure] = []
-for benchmark in (validate_corpus, validate_fhir, validate_edifact, xbin01_memory, sor_load):
+for benchmark in (validate_corpus, validate_fhir, validate_edifact, xbin01_memory, sor_load, batches):
     figures += benchmark.figures()
     print()
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..core.errors import EntryNotFound
 from ..core.kinds import Kind
@@ -27,7 +27,7 @@ from ._schema import database_errors, open_journal, transaction
 from .codes import NO_SUCH_ENTRY
 from .state import FHIR_POLICY, OIOXML_POLICY, Answer, ResendPolicy, State, Status, status_of
 
-__all__ = ["Added", "Archive", "Direction", "Entry", "EntryNotFound"]
+__all__ = ["Added", "Archive", "Direction", "Entry", "EntryNotFound", "ReadMessage", "read_message"]
 
 # An XDIS91 or XREF01 names its attachments; an XBIN01 in its own envelope carries their bytes.
 _PARTNERS: dict[Kind, tuple[Kind, ...]] = {
@@ -242,9 +242,13 @@ class Archive:
         cannot be written; in both cases nothing is stored.
         """
         chosen = _direction(direction)
-        data, _ = read_source(source, max_bytes=self.max_bytes)
-        found = records(data, max_bytes=self.max_bytes)
-        digest = hashlib.sha256(data).hexdigest()
+        return self.add_read(read_message(source, max_bytes=self.max_bytes), direction=chosen)
+
+    def add_read(self, message: ReadMessage, *, direction: Direction | str) -> list[Added]:
+        """Journalise a message :func:`read_message` read (perhaps in another process): as
+        :meth:`add`, whose second half it is. Only this half touches the journal."""
+        chosen = _direction(direction)
+        data, found, digest = message
         now = datetime.now(UTC).isoformat(timespec="microseconds")
         with database_errors(self.path), transaction(self._db) as db:
             verdicts = [self._classify(db, record, chosen, digest) for record in found]
@@ -631,6 +635,22 @@ class Archive:
             if hashlib.sha256(data).hexdigest() != sha or len(data) != size:
                 problems.append(f"blob {sha}: stored bytes do not match their hash")
         return problems
+
+
+class ReadMessage(NamedTuple):
+    """A message read for the journal: its bytes, what the journal indexes, and their SHA-256."""
+
+    data: bytes
+    records: list[Record]
+    sha256: str
+
+
+def read_message(source: Source, *, max_bytes: int = MAX_DOCUMENT_BYTES) -> ReadMessage:
+    """Read, parse and describe a message for :meth:`Archive.add_read`, without the journal: the
+    costly half of an add, which may run in another process. Raises as :meth:`Archive.add`."""
+    data, _ = read_source(source, max_bytes=max_bytes)
+    found = records(data, max_bytes=max_bytes)
+    return ReadMessage(data, found, hashlib.sha256(data).hexdigest())
 
 
 def _direction(value: Direction | str) -> Direction:

@@ -66,15 +66,14 @@ def _moment(text: str) -> datetime:
 
 
 def _add(args: argparse.Namespace, key: bytes | None, lang: Lang, max_bytes: int) -> int:
+    from ..archive.adding import add_files
+
     status = EXIT_OK
     with Archive(args.db, key=key, max_bytes=max_bytes) as archive:
-        for path in args.paths:
-            try:
-                added = archive.add(path, direction=args.direction)
-            except Exception as error:  # reported; the files after it are journalised all the same
-                known = unexpected(error, str(path))
-                print_error(known, lang, where=path)
-                status = max(status, exit_status(known))
+        for path, added, error in add_files(archive, args.paths, direction=args.direction, jobs=args.jobs):
+            if error is not None:  # reported; the files after it are journalised all the same
+                print_error(error, lang, where=path)
+                status = max(status, exit_status(error))
                 continue
             for item in added:
                 text = ARRIVAL_LABELS[item.arrival].get(lang)

@@ -66,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         print_error(unexpected(error, str(args.state or args.out)), lang)
         return EXIT_USAGE
     try:
-        run = convert_any_syntax(inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state)
+        run = convert_any_syntax(
+            inputs, to=args.to, fhir_format=args.fhir_format, sor=lookup, state=state, jobs=args.jobs
+        )
     except sqlite3.Error as error:  # the state file went bad under us (disk full, locked, read-only)
         print_error(unexpected(OSError(str(error)), str(state.path)), lang)
         return EXIT_USAGE

@@ -168,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     convert.add_argument("--show-cpr", action="store_true", help="do not mask CPR numbers in reports")
     convert.add_argument("--lang", choices=("da", "en"), default="da", help="language of messages")
     _max_size(convert)
+    convert.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="convert on N processes at a time (default: one per core)"
+    )
 
     archive = commands.add_parser("archive", help="the journal of every message sent or received (SQLite)")
     archive_commands = archive.add_subparsers(dest="archive", required=True, parser_class=Parser)
@@ -179,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
     archive_add = archive_commands.add_parser("add", parents=[journal], help="journalise message files")
     archive_add.add_argument("paths", nargs="+", metavar="PATH", help="message files (XML or JSON)")
     archive_add.add_argument("--direction", choices=("sent", "received"), required=True)
+    archive_add.add_argument(
+        "--jobs", type=_jobs, metavar="N", help="read N files at a time (default: one per core)"
+    )
     archive_list = archive_commands.add_parser("list", parents=[journal], help="one line per message")
     archive_list.add_argument("--format", choices=("text", "json"), default="text")
     archive_list.add_argument("--patient", metavar="CPR", help="only messages about this patient")

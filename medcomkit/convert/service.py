@@ -27,9 +27,11 @@ from ..core.errors import MedcomkitError
 from ..core.kinds import Kind
 from ..core.lang import Bilingual
 from ..core.report import Issue
+from ..core.workers import Workers
 from ..model.messages import AttachmentMessage, CareMessage, Receipt
 from ..oioxml.xbin01 import object_key
 from .changes import Change, ChangeKind, Conversion
+from .context import Context
 from .outcome import (
     ConvertedFile,
     Notice,
@@ -45,7 +47,7 @@ from .outcome import (
 )
 from .pairing import pair_attachments
 from .receipt_files import convert_acknowledgement, convert_xctl
-from .state import ConversionState
+from .state import ConversionState, StateWriter, StateWrites
 from .to_fhir import SorLookup, xdis91_to_carecommunication
 from .to_oioxml import carecommunication_to_xdis91
 
@@ -74,28 +76,60 @@ def convert_like_service(
 ) -> ServiceRun:
     """Convert ``inputs`` ((name, bytes) pairs) to the other generation, as the service does.
     Never raises on bad input: each input is converted, passed on, or refused with a reason."""
+    context = Context(to, fhir_format, sor, now or datetime.now().astimezone())
+    with Workers(context, jobs=1, inputs=len(inputs)) as workers:
+        return serve(workers.map(read_for_service, inputs), context, state, workers)
+
+
+def read_for_service(context: Context, source_data: tuple[str, bytes]) -> list[ServiceInput] | Refusal:
+    """One input validated and read: its messages, or its refusal when it cannot be read at all.
+    A step on its own (see :mod:`medcomkit.core.workers`): each input is read once, here or in a worker,
+    and the messages it gives are used from then on, never parsed again."""
     from ..dispatch import parse_all, validate_bytes
 
+    source, data = source_data
+    report = validate_bytes(data, path=source)
+    try:
+        messages = parse_all(data)
+    except MedcomkitError as error:
+        return Refusal(source, error.text, report)
+    return [ServiceInput(source, data, report, m) for m in messages]
+
+
+def serve(
+    read: Sequence[list[ServiceInput] | Refusal],
+    context: Context,
+    state: ConversionState | None,
+    workers: Workers[Context],
+) -> ServiceRun:
+    """Convert what :func:`read_for_service` gave, in input order. XDIS91s are paired with their
+    XBIN01s first, over all inputs; each message's conversion then runs in ``workers`` (pairs
+    together), and everything that reads or writes ``state`` runs here, in input order."""
     run = ServiceRun()
-    when = now or datetime.now().astimezone()
     parsed: list[ServiceInput] = []
-    for source, data in inputs:
-        report = validate_bytes(data, path=source)
-        try:
-            messages = parse_all(data)
-        except MedcomkitError as error:
-            run.refused.append(Refusal(source, error.text, report))
-            continue
-        parsed += [ServiceInput(source, data, report, m) for m in messages]
+    for outcome in read:
+        if isinstance(outcome, Refusal):
+            run.refused.append(outcome)
+        else:
+            parsed += outcome
+    to = "oioxml" if context.to == "edifact" else context.to
     wrong = [i for i in parsed if _direction(i) != to]
     for item in wrong:
         run.refused.append(Refusal(item.source, _wrong_direction(item, to), item.report))
     right = [i for i in parsed if _direction(i) == to]
     if to == "fhir":
-        _to_fhir(right, run, fhir_format, sor, state, when)
+        _to_fhir(right, run, state, workers)
     else:
-        _to_oioxml(right, run, state, when)
+        _to_oioxml(right, run, state, workers)
     return run
+
+
+def _merge(run: ServiceRun, part: ServiceRun) -> None:
+    """Add what one step gave to the run, as if the step had added it itself."""
+    run.outputs += part.outputs
+    run.conversions += part.conversions
+    run.notices += part.notices
+    run.refused += part.refused
 
 
 def _direction(item: ServiceInput) -> str | None:
@@ -124,12 +158,7 @@ def _wrong_direction(item: ServiceInput, to: str) -> Bilingual:
 
 
 def _to_fhir(
-    items: list[ServiceInput],
-    run: ServiceRun,
-    fhir_format: Literal["json", "xml"],
-    sor: SorLookup | None,
-    state: ConversionState | None,
-    when: datetime,
+    items: list[ServiceInput], run: ServiceRun, state: ConversionState | None, workers: Workers[Context]
 ) -> None:
     letters = [i for i in items if isinstance(i.message, CareMessage)]
     binaries = [i for i in items if isinstance(i.message, AttachmentMessage)]
@@ -138,6 +167,13 @@ def _to_fhir(
         [i.message for i in letters if isinstance(i.message, CareMessage)],
         [i.message for i in binaries if isinstance(i.message, AttachmentMessage)],
     )
+    # An XDIS91 goes to its step with its XBIN01 (the bytes of the XBIN01's file are not needed).
+    tasks = [
+        (item, replace(binaries[index], data=b"") if index is not None else None)
+        for item, index in zip(letters, pairing.binary_of, strict=True)
+        if not errors_of(item.report, REPAIRED_RULES)
+    ]
+    done = iter(workers.map(letter_to_fhir, tasks))
     converted: set[int] = set()
     refused_with: dict[int, str] = {}
     for item, binary_index in zip(letters, pairing.binary_of, strict=True):
@@ -147,10 +183,12 @@ def _to_fhir(
             if binary_index is not None:
                 refused_with.setdefault(binary_index, item.source)
             continue
-        binary = binaries[binary_index] if binary_index is not None else None
         if binary_index is not None:
             converted.add(binary_index)
-        _letter_to_fhir(item, binary, run, fhir_format, sor, state, when)
+        part, writes = next(done)
+        _merge(run, part)
+        if state is not None:
+            writes.replay(state)
     # An XBIN01 whose only XDIS91 was refused goes with it: refused, and named.
     for index, letter_source in refused_with.items():
         if index not in converted:
@@ -163,7 +201,18 @@ def _to_fhir(
     for index in pairing.unclaimed:
         _pass_on(binaries[index], run, state)
     for item in receipts:
-        convert_xctl(item, run, fhir_format, state)
+        convert_xctl(item, run, workers.shared.fhir_format, state)
+
+
+def letter_to_fhir(
+    context: Context, task: tuple[ServiceInput, ServiceInput | None]
+) -> tuple[ServiceRun, StateWrites]:
+    """One XDIS91 (with its XBIN01) converted: a step that writes the state only through what it
+    returns, so it can run in a worker."""
+    item, binary = task
+    run, writes = ServiceRun(), StateWrites()
+    _letter_to_fhir(item, binary, run, context.fhir_format, context.sor, writes, context.when)
+    return run, writes
 
 
 def _binary_problem(binary: ServiceInput) -> Bilingual | None:
@@ -184,7 +233,7 @@ def _letter_to_fhir(
     run: ServiceRun,
     fhir_format: Literal["json", "xml"],
     sor: SorLookup | None,
-    state: ConversionState | None,
+    state: StateWriter | None,
     when: datetime,
 ) -> None:
     from ..dispatch import validate_bytes
@@ -331,17 +380,31 @@ def _not_convertible(item: ServiceInput, issues: list[Issue], made: str) -> Bili
 
 
 def _to_oioxml(
-    items: list[ServiceInput], run: ServiceRun, state: ConversionState | None, when: datetime
+    items: list[ServiceInput], run: ServiceRun, state: ConversionState | None, workers: Workers[Context]
 ) -> None:
+    # CareCommunications convert in the workers; an Acknowledgement reads the state, so it is
+    # converted here, after the state writes of the messages before it.
+    messages = [i for i in items if isinstance(i.message, CareMessage)]
+    done = iter(workers.map(carecommunication_to_oioxml, messages))
     for item in items:
         if isinstance(item.message, CareMessage):
-            _carecommunication_to_oioxml(item, run, state, when)
+            part, writes = next(done)
+            _merge(run, part)
+            if state is not None:
+                writes.replay(state)
         else:
             convert_acknowledgement(item, run, state)
 
 
+def carecommunication_to_oioxml(context: Context, item: ServiceInput) -> tuple[ServiceRun, StateWrites]:
+    """One CareCommunication converted: a step, as :func:`letter_to_fhir`."""
+    run, writes = ServiceRun(), StateWrites()
+    _carecommunication_to_oioxml(item, run, writes, context.when)
+    return run, writes
+
+
 def _carecommunication_to_oioxml(
-    item: ServiceInput, run: ServiceRun, state: ConversionState | None, when: datetime
+    item: ServiceInput, run: ServiceRun, state: StateWriter | None, when: datetime
 ) -> None:
     from ..dispatch import validate_bytes
     from ..oioxml.xbin01 import build_xbin01

@@ -17,7 +17,7 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ..core.errors import SourceError
 from ..core.lang import Bilingual
@@ -25,7 +25,7 @@ from ..model.messages import Activity, Address, MessageRef, Organisation, OrgIdK
 from .changes import Correlation
 from .codes import STATE_UNREADABLE
 
-__all__ = ["STATE_FILE", "ConversionState"]
+__all__ = ["STATE_FILE", "ConversionState", "StateWriter", "StateWrites"]
 
 STATE_FILE = "medcomkit-convert.sqlite"  # the default, inside the output folder
 
@@ -150,6 +150,41 @@ class ConversionState:
             "SELECT letter_id, converted FROM awaited_object WHERE object_key = ?", (key,)
         ).fetchone()
         return (row[0], row[1]) if row else None
+
+
+class StateWriter(Protocol):
+    """What converting a message writes into the state (and it never reads it)."""
+
+    def remember(self, correlation: Correlation, when: datetime) -> None: ...
+
+    def await_objects(self, keys: list[str], letter_id: str, when: datetime) -> None: ...
+
+
+class StateWrites:
+    """The state writes of one message's conversion, kept to be made later by the one process
+    that owns the state file, in input order (a worker process never opens it)."""
+
+    def __init__(self) -> None:
+        self.correlations: list[tuple[Correlation, datetime]] = []
+        self.awaited: list[tuple[list[str], str, datetime]] = []
+        self._order: list[bool] = []  # True: a correlation, False: awaited objects
+
+    def remember(self, correlation: Correlation, when: datetime) -> None:
+        self.correlations.append((correlation, when))
+        self._order.append(True)
+
+    def await_objects(self, keys: list[str], letter_id: str, when: datetime) -> None:
+        self.awaited.append((keys, letter_id, when))
+        self._order.append(False)
+
+    def replay(self, state: StateWriter) -> None:
+        """Make the kept writes in ``state``, in the order they were made."""
+        correlations, awaited = iter(self.correlations), iter(self.awaited)
+        for is_correlation in self._order:
+            if is_correlation:
+                state.remember(*next(correlations))
+            else:
+                state.await_objects(*next(awaited))
 
 
 # --- correlations as JSON ------------------------------------------------------------------------

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..core.errors import MedcomkitError
 from ..core.lang import Bilingual
 from ..core.report import Report, Severity
+from ..core.workers import Workers
+from ..edifact.codec import is_edifact
 from ..fhir.codec import FHIR_NS
-from .outcome import ConvertedFile, Refusal, ServiceRun
-from .service import convert_like_service
+from .context import Context
+from .outcome import ConvertedFile, Refusal, ServiceInput, ServiceRun
+from .service import read_for_service, serve
 from .state import ConversionState
 from .to_fhir import SorLookup
 
@@ -42,43 +45,79 @@ def convert_any_syntax(
     sor: SorLookup | None = None,
     state: ConversionState | None = None,
     now: datetime | None = None,
+    jobs: int | None = 1,
 ) -> ServiceRun:
     """Convert ``inputs`` ((name, bytes) pairs) to ``to``, EDIFACT included. Never raises on bad
     input: each input is converted, passed on, or refused with a reason (as
-    :func:`~.service.convert_like_service`)."""
-    from ..dispatch import validate_bytes
-    from ..edifact.codec import is_edifact
+    :func:`~.service.convert_like_service`).
 
+    ``jobs`` processes share the work (``None``: every core): each input is read, validated and
+    parsed once in a worker, XDIS91s are paired with their XBIN01s over all inputs, and each pair
+    is converted in a worker; ``state`` is read and written by this process only, in input order.
+    The result is the same for any ``jobs``."""
+    context = Context(to, fhir_format, sor, now or datetime.now().astimezone())
+    with Workers(context, jobs=jobs, inputs=len(inputs)) as workers:
+        return _assemble(workers.map(read_any_syntax, inputs), context, state, workers)
+
+
+class _Read(NamedTuple):
+    """One input after its syntax step: files already made, refusals, and what the service reads."""
+
+    outputs: list[ConvertedFile]
+    refused: list[Refusal]
+    service: list[list[ServiceInput] | Refusal]
+
+
+def read_any_syntax(context: Context, source_data: tuple[str, bytes]) -> _Read:
+    """One input validated and read, turned into the other syntax where that is all there is to
+    do: a step on its own (see :mod:`medcomkit.core.workers`)."""
+    from ..dispatch import validate_bytes
+
+    source, data = source_data
+    to = context.to
+    edifact = is_edifact(data)
     run = ServiceRun()
-    for_service: list[tuple[str, bytes]] = []
-    for source, data in inputs:
-        edifact = is_edifact(data)
-        if to == "fhir" and edifact:
-            twins = _twins(source, data, validate_bytes(data, path=source), "oioxml", run)
-            for_service += [(source, twin.data) for twin in twins]
-        elif (to == "oioxml" and edifact) or (to == "edifact" and not edifact and not _fhir(data)):
-            run.outputs += _twins(source, data, validate_bytes(data, path=source), to, run)
-        else:  # the service validates these itself
-            for_service.append((source, data))
+    if to == "fhir" and edifact:
+        twins = _twins(source, data, validate_bytes(data, path=source), "oioxml", run)
+        read = [read_for_service(context, (source, twin.data)) for twin in twins]
+        return _Read([], run.refused, read)
+    if (to == "oioxml" and edifact) or (to == "edifact" and not edifact and not _fhir(data)):
+        outputs = _twins(source, data, validate_bytes(data, path=source), to, run)
+        return _Read(outputs, run.refused, [])
+    return _Read([], [], [read_for_service(context, source_data)])  # the service validates these
+
+
+def _assemble(
+    reads: list[_Read], context: Context, state: ConversionState | None, workers: Workers[Context]
+) -> ServiceRun:
+    run = ServiceRun()
+    for_service: list[list[ServiceInput] | Refusal] = []
+    for read in reads:
+        run.outputs += read.outputs
+        run.refused += read.refused
+        for_service += read.service
     if not for_service:
         return run
-    served = convert_like_service(
-        for_service,
-        to="oioxml" if to == "edifact" else to,
-        fhir_format=fhir_format,
-        sor=sor,
-        state=state,
-        now=now,
-    )
+    served = serve(for_service, context, state, workers)
     run.conversions += served.conversions
     run.notices += served.notices
     run.refused += served.refused
-    if to != "edifact":
+    if context.to != "edifact":
         run.outputs += served.outputs
         return run
-    for output in served.outputs:  # the service's OIOXML, written as EDIFACT
-        run.outputs += _twins(output.name, output.data, validate_bytes(output.data), "edifact", run)
+    for outputs, refused in workers.map(to_edifact, served.outputs):  # the service's OIOXML as EDIFACT
+        run.outputs += outputs
+        run.refused += refused
     return run
+
+
+def to_edifact(context: Context, output: ConvertedFile) -> tuple[list[ConvertedFile], list[Refusal]]:
+    """An OIOXML file the service made, written as EDIFACT: a step on its own."""
+    from ..dispatch import validate_bytes
+
+    run = ServiceRun()
+    outputs = _twins(output.name, output.data, validate_bytes(output.data), "edifact", run)
+    return outputs, run.refused
 
 
 def _twins(

@@ -251,7 +251,7 @@ class Capture:
                 code = entry("cli")(args)
             except SystemExit as stop:  # argparse's usage errors
                 code = stop.code if isinstance(stop.code, int) else 2
-        self.add("argv", " ".join(args))
+        self.add("argv", " ".join(_without_jobs(args)))
         self.add(f"exit {code} stdout", out.getvalue())
         self.add("stderr", err.getvalue())
         return int(code)
@@ -272,6 +272,15 @@ Item = Callable[[Capture], None]
 
 
 @functools.cache
+def _without_jobs(args: list[str]) -> list[str]:
+    """The arguments as recorded: ``--jobs 1`` only keeps the work in this process, so the record
+    stays the same whether or not the command has the option."""
+    for at in range(len(args) - 1):
+        if args[at : at + 2] == ["--jobs", "1"]:
+            return args[:at] + args[at + 2 :]
+    return args
+
+
 def _takes_jobs(*command: str) -> bool:
     """Whether ``medcomkit COMMAND`` has ``--jobs`` (asked of its own help, so it follows the CLI)."""
     out = io.StringIO()

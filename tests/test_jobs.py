@@ -60,9 +60,9 @@ def reproducible(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Reproducib
     """Fresh ids seeded per step and input, and fixed clocks."""
     from medcomkit.archive import _schema, store
     from medcomkit.convert import service, syntaxes
+    from medcomkit.core.xmltree import COPENHAGEN
     from medcomkit.fhir import acknowledgement
-    from medcomkit.model import receipts
-    from medcomkit.oioxml import common
+    from medcomkit.model import identifiers, receipts
 
     marks = tmp_path / "worker-marks"
     marks.mkdir()
@@ -89,11 +89,11 @@ def reproducible(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> _Reproducib
     monkeypatch.setattr(workers, "perform", seeded)
     monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=draw(), version=4))
     monkeypatch.setattr(
-        common, "secrets", SimpleNamespace(choice=lambda values: values[draw() % len(values)])
+        identifiers, "secrets", SimpleNamespace(choice=lambda values: values[draw() % len(values)])
     )
     for module in (syntaxes, service, store, _schema):
         monkeypatch.setattr(module, "datetime", _FixedClock)
-    fixed_local = FIXED.astimezone(common.COPENHAGEN) if hasattr(common, "COPENHAGEN") else FIXED
+    fixed_local = FIXED.astimezone(COPENHAGEN)
     monkeypatch.setattr(receipts, "now_local", lambda: fixed_local)
     monkeypatch.setattr(acknowledgement, "now_local", lambda: fixed_local)
     return _Reproducible(marks, sequence)
@@ -244,7 +244,6 @@ def pair_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 
 def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
-    from medcomkit import dispatch as parsing
     from medcomkit.core import xml as xmlsafe
 
     counts = {"parse": 0}
@@ -255,8 +254,7 @@ def _counting_parses(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         return real(*args, **kwargs)
 
     monkeypatch.setattr(xmlsafe, "parse_xml", counted)
-    monkeypatch.setattr(parsing, "parse_xml", counted)
-    for name in ("medcomkit.dispatch",):
+    for name in ("medcomkit.codecs", "medcomkit.oioxml.codec", "medcomkit.oioxml.validate"):
         monkeypatch.setattr(sys.modules[name], "parse_xml", counted)
     return counts
 

@@ -6,8 +6,31 @@ the neutral model, ``read`` and ``build`` dispatching on the kind, ``validate`` 
 
 from __future__ import annotations
 
-from .build import build_edifact
-from .read import looks_like_edifact, read_edifact
-from .validate import validate_edifact
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .build import build_edifact
+    from .read import looks_like_edifact, read_edifact
+    from .validate import validate_edifact
+
+# Imported on first use: the dispatcher imports this package to sniff (edifact.codec), which must
+# not cost the segment grammar, the readers and the builders.
+_LAZY: dict[str, str] = {
+    "build_edifact": ".build",
+    "looks_like_edifact": ".read",
+    "read_edifact": ".read",
+    "validate_edifact": ".validate",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = ["build_edifact", "looks_like_edifact", "read_edifact", "validate_edifact"]

@@ -10,12 +10,50 @@ other side of a folder never sees half a message.
 
 from __future__ import annotations
 
-from .check import validate_envelope
-from .envelope import build_envelope, read_envelope, unwrap, wrap
-from .files import unwrap_file, wrap_file
-from .mailbox import BOXES, Box, Mailbox, MailItem, is_message_name, write_atomic
-from .model import EndPoint, MetaInformation, VansEnvelope, VansReceipt
-from .payload import PayloadInfo, describe_payload
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .check import validate_envelope
+    from .envelope import build_envelope, read_envelope, unwrap, wrap
+    from .files import unwrap_file, wrap_file
+    from .mailbox import BOXES, Box, Mailbox, MailItem, is_message_name, write_atomic
+    from .model import EndPoint, MetaInformation, VansEnvelope, VansReceipt
+    from .payload import PayloadInfo, describe_payload
+
+# Imported on first use: the dispatcher imports this package to sniff for an envelope (vans.codec),
+# which must not cost the mailbox, the envelope checks and the neutral model.
+_LAZY: dict[str, str] = {
+    "validate_envelope": ".check",
+    "build_envelope": ".envelope",
+    "read_envelope": ".envelope",
+    "unwrap": ".envelope",
+    "wrap": ".envelope",
+    "unwrap_file": ".files",
+    "wrap_file": ".files",
+    "BOXES": ".mailbox",
+    "Box": ".mailbox",
+    "Mailbox": ".mailbox",
+    "MailItem": ".mailbox",
+    "is_message_name": ".mailbox",
+    "write_atomic": ".mailbox",
+    "EndPoint": ".model",
+    "MetaInformation": ".model",
+    "VansEnvelope": ".model",
+    "VansReceipt": ".model",
+    "PayloadInfo": ".payload",
+    "describe_payload": ".payload",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "BOXES",

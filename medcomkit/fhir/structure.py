@@ -109,9 +109,47 @@ _HTML_ELEMENTS = frozenset(
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:.-]*)")
 # An event-handler attribute (onclick=…) or a javascript: URL inside a tag.
 _ACTIVE = re.compile(r"<[^>]*?(?:\s(on[A-Za-z]+)\s*=|(javascript\s*:))", re.IGNORECASE)
+# Where _ACTIVE could begin an event handler: whitespace and "on", with the same flags.
+_ON = re.compile(r"\son", re.IGNORECASE)
 _WHITESPACE = re.compile(r"\s")
 _MARKUP = re.compile(r"<[^>]*>")
-_ENTITY_TEXT = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+# Primitive types whose JSON string the walk looks into (a number or boolean is not a string at all).
+_LOOKED_INTO = _INTEGERS | _URIS | {"boolean", "decimal", "dateTime", "instant", "id"}
+_PLAIN: dict[str, frozenset[str]] = {}
+_CHOICE_KEYS: dict[str, dict[str, str]] = {}
+
+
+def _is_plain(element_def: ElementDef) -> bool:
+    """A primitive for which a non-empty JSON string is all the walk checks (string, code without a
+    required binding, date, markdown …): the walk passes such a value without building its path."""
+    return (
+        element_def.shape is Shape.PRIMITIVE
+        and element_def.codes is None
+        and element_def.type not in _LOOKED_INTO
+    )
+
+
+def _plain(definition: TypeDef) -> frozenset[str]:
+    """The single-valued plain elements of a type (see :func:`_is_plain`), worked out once per type."""
+    found = _PLAIN.get(definition.name)
+    if found is None:
+        found = frozenset(n for n, e in definition.elements.items() if not e.many and _is_plain(e))
+        _PLAIN[definition.name] = found
+    return found
+
+
+def _choice_keys(definition: TypeDef) -> dict[str, str]:
+    """Each JSON key of a choice element (``valueString``, ``_valueString``) → its group (``value``)."""
+    found = _CHOICE_KEYS.get(definition.name)
+    if found is None:
+        found = {}
+        for group, names in definition.choices.items():
+            for name in names:
+                found[name] = found[f"_{name}"] = group
+        _CHOICE_KEYS[definition.name] = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,17 +202,19 @@ class Walk:
             self.add(r.TOO_DEEP, path, data, limit=MAX_DEPTH)
             return
         elements = definition.elements
+        plain = _plain(definition)
         bundle = definition.name == "Bundle"
         for key, value in data.items():
-            if key.startswith("_"):
-                element_def = elements.get(key[1:])
-                if element_def is not None and element_def.shape is Shape.PRIMITIVE:
-                    self._primitive_extras(
-                        value, element_def, data, f"{path}.{key}", f"{element}.{key[1:]}", depth
-                    )
-                continue
+            if key in plain and value.__class__ is str and value:
+                continue  # most elements of a message: a string that needs no more than being one
             element_def = elements.get(key)
             if element_def is None:
+                if key[:1] == "_":  # no element name begins with "_": this is a primitive's id/extension
+                    element_def = elements.get(key[1:])
+                    if element_def is not None and element_def.shape is Shape.PRIMITIVE:
+                        self._primitive_extras(
+                            value, element_def, data, f"{path}.{key}", f"{element}.{key[1:]}", depth
+                        )
                 continue  # resourceType, fhir_comments, or unknown: R4B names unknown elements
             child = f"{path}.{key}"
             if value is None:
@@ -185,18 +225,7 @@ class Walk:
                 elif not value:
                     self.add(r.EMPTY, child, data, how=_HOW["array"])
                 else:
-                    extras = data.get(f"_{key}")
-                    for index, item in enumerate(value):
-                        if bundle and key == "entry":
-                            self._entry = index
-                        if item is None:
-                            aligned = isinstance(extras, list) and index < len(extras) and extras[index]
-                            if not aligned:
-                                self.add(r.EMPTY, f"{child}[{index}]", data, how=_HOW["null"])
-                            continue
-                        self._value(item, element_def, f"{child}[{index}]", f"{element}.{key}", data, depth)
-                    if bundle and key == "entry":
-                        self._entry = None
+                    self._items(data, key, value, element_def, child, f"{element}.{key}", depth, bundle)
             elif isinstance(value, list):
                 self._json_type(child, data, value, element_def, "single")
             else:
@@ -209,16 +238,50 @@ class Walk:
         if definition.name == "Extension":
             self._extension(data, path)
 
+    def _items(
+        self,
+        data: dict[str, Any],
+        key: str,
+        value: list[Any],
+        element_def: ElementDef,
+        child: str,
+        element: str,
+        depth: int,
+        bundle: bool,
+    ) -> None:
+        """The values of a repeating element; a string of a plain type needs no path unless it is wrong."""
+        extras = data.get(f"_{key}")
+        entries = bundle and key == "entry"
+        plain = _is_plain(element_def)
+        for index, item in enumerate(value):
+            if plain and item.__class__ is str and item:
+                continue
+            if entries:
+                self._entry = index
+            if item is None:
+                aligned = isinstance(extras, list) and index < len(extras) and extras[index]
+                if not aligned:
+                    self.add(r.EMPTY, f"{child}[{index}]", data, how=_HOW["null"])
+                continue
+            self._value(item, element_def, f"{child}[{index}]", element, data, depth)
+        if entries:
+            self._entry = None
+
     def _choices(self, data: dict[str, Any], definition: TypeDef, path: str) -> None:
+        # Which groups the object uses, from its own few keys, rather than trying every name of every
+        # group (value[x] alone has 50): most objects use one group or none.
+        keys = _choice_keys(definition)
+        present = {keys[k] for k in data if k in keys}
         for group, names in definition.choices.items():
-            used = [n for n in names if n in data or f"_{n}" in data]
-            if len(used) > 1:
-                problem = Bilingual(
-                    f"har flere former ({', '.join(used)}); kun én er tilladt.",
-                    f"has several forms ({', '.join(used)}); only one is allowed.",
-                )
-                self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
-            elif not used and group in definition.required_choices:
+            if group in present:
+                used = [n for n in names if n in data or f"_{n}" in data]
+                if len(used) > 1:
+                    problem = Bilingual(
+                        f"har flere former ({', '.join(used)}); kun én er tilladt.",
+                        f"has several forms ({', '.join(used)}); only one is allowed.",
+                    )
+                    self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
+            elif group in definition.required_choices:
                 shown = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
                 problem = Bilingual(f"mangler; angiv én af {shown}.", f"is missing; give one of {shown}.")
                 self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
@@ -347,19 +410,24 @@ class Walk:
             )
             self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
             return
-        names = {name.lower() for name in _TAG_NAME.findall(div)}
-        if not names <= _HTML_ELEMENTS:
-            name = sorted(names - _HTML_ELEMENTS)[0]
-            what = Bilingual(f"elementet <{name}>", f"the element <{name}>")
-            self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
-            return
-        active = _ACTIVE.search(div)
+        names = set(_TAG_NAME.findall(div))
+        if not names <= _HTML_ELEMENTS:  # a name in upper case, or not basic HTML
+            names = {name.lower() for name in names}
+            if not names <= _HTML_ELEMENTS:
+                name = sorted(names - _HTML_ELEMENTS)[0]
+                what = Bilingual(f"elementet <{name}>", f"the element <{name}>")
+                self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
+                return
+        # _ACTIVE tries both alternatives at every character of every tag; it can only match where
+        # whitespace precedes "on" or the letters "java" occur, which two scans in C rule out at once.
+        active = _ACTIVE.search(div) if _ON.search(div) or "java" in div.lower() else None
         if active is not None:
             shown = active.group(1) or active.group(2)
             what = Bilingual(f"'{shown}'", f"'{shown}'")
             self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
             return
-        if "<img" not in div and not _ENTITY_TEXT.sub("x", _MARKUP.sub("", div)).strip():
+        # Text is left once the markup is gone (an entity is text too, so it needs no replacing).
+        if "<img" not in div and not _MARKUP.sub("", div).strip():
             self.add(r.NARRATIVE_EMPTY, path, parent, element=path)
 
 

@@ -109,35 +109,72 @@ _HTML_ELEMENTS = frozenset(
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:.-]*)")
 # An event-handler attribute (onclick=…) or a javascript: URL inside a tag.
 _ACTIVE = re.compile(r"<[^>]*?(?:\s(on[A-Za-z]+)\s*=|(javascript\s*:))", re.IGNORECASE)
-# Where _ACTIVE could begin an event handler: whitespace and "on", with the same flags.
+# Where _ACTIVE could find an event handler: whitespace and "on", with the same flags (see _could_be_active).
 _ON = re.compile(r"\son", re.IGNORECASE)
+# A character of text right after a tag: what _MARKUP leaves behind cannot then be blank.
+# Latin-1 folded for _could_be_active: ASCII capitals to small letters, whitespace (as \s) to a space.
+_FOLD = bytes(32 if chr(i).isspace() else i + 32 if 65 <= i <= 90 else i for i in range(256))
+_TEXT = re.compile(r">\s*[^<\s]")
 _WHITESPACE = re.compile(r"\s")
 _MARKUP = re.compile(r"<[^>]*>")
 
 
-# Primitive types whose JSON string the walk looks into (a number or boolean is not a string at all).
-_LOOKED_INTO = _INTEGERS | _URIS | {"boolean", "decimal", "dateTime", "instant", "id"}
-_PLAIN: dict[str, frozenset[str]] = {}
+# How the walk passes a value that is fine without writing its path (most values of a message are):
+# by the element's type, worked out once per FHIR type (see _plan). Anything else takes the full way.
+_STRING, _COMPLEX, _CODE, _URI, _DATETIME, _ID, _BOOLEAN, _NUMBER = range(8)
+_PLANS: dict[str, dict[str, tuple[int, Any, bool, ElementDef]]] = {}
 _CHOICE_KEYS: dict[str, dict[str, str]] = {}
 
 
-def _is_plain(element_def: ElementDef) -> bool:
-    """A primitive for which a non-empty JSON string is all the walk checks (string, code without a
-    required binding, date, markdown …): the walk passes such a value without building its path."""
-    return (
-        element_def.shape is Shape.PRIMITIVE
-        and element_def.codes is None
-        and element_def.type not in _LOOKED_INTO
-    )
+def _quick(element_def: ElementDef) -> tuple[int, Any, bool, ElementDef]:
+    """The quick check for one element's values, its argument (the codes, the complex type), whether
+    the element repeats, and its definition."""
+    kind, many = element_def.type, element_def.many
+    if element_def.shape is Shape.COMPLEX:
+        return _COMPLEX, kind, many, element_def
+    if element_def.shape is not Shape.PRIMITIVE:
+        return -1, None, many, element_def
+    if kind == "boolean":
+        return _BOOLEAN, None, many, element_def
+    if kind in _INTEGERS or kind == "decimal":
+        return _NUMBER, None, many, element_def
+    if element_def.codes is not None:
+        return _CODE, element_def.codes, many, element_def
+    if kind in _URIS:
+        return _URI, None, many, element_def
+    if kind in ("dateTime", "instant"):
+        return _DATETIME, None, many, element_def
+    if kind == "id":
+        return _ID, None, many, element_def
+    return _STRING, None, many, element_def
 
 
-def _plain(definition: TypeDef) -> frozenset[str]:
-    """The single-valued plain elements of a type (see :func:`_is_plain`), worked out once per type."""
-    found = _PLAIN.get(definition.name)
+def _plan(definition: TypeDef) -> dict[str, tuple[int, Any, bool, ElementDef]]:
+    """Each element of a type → its quick check (see :func:`_quick`), worked out once per type."""
+    found = _PLANS.get(definition.name)
     if found is None:
-        found = frozenset(n for n, e in definition.elements.items() if not e.many and _is_plain(e))
-        _PLAIN[definition.name] = found
+        found = {name: _quick(e) for name, e in definition.elements.items()}
+        _PLANS[definition.name] = found
     return found
+
+
+def _fine(check: int, argument: Any, value: Any) -> bool:
+    """True when a primitive value passes everything :meth:`Walk._primitive` checks."""
+    if check == _BOOLEAN:
+        return value.__class__ is bool
+    if check == _NUMBER:
+        return value.__class__ is int or value.__class__ is float
+    if value.__class__ is not str or not value:
+        return False
+    if check == _STRING:
+        return True
+    if check == _CODE:
+        return value in argument
+    if check == _URI:
+        return _WHITESPACE.search(value) is None
+    if check == _DATETIME:
+        return "T" not in value or not _DATETIME_WITH_TIME.match(value) or _ZONE.search(value) is not None
+    return check == _ID and len(value) <= 64
 
 
 def _choice_keys(definition: TypeDef) -> dict[str, str]:
@@ -202,13 +239,11 @@ class Walk:
             self.add(r.TOO_DEEP, path, data, limit=MAX_DEPTH)
             return
         elements = definition.elements
-        plain = _plain(definition)
+        plan = _plan(definition)
         bundle = definition.name == "Bundle"
         for key, value in data.items():
-            if key in plain and value.__class__ is str and value:
-                continue  # most elements of a message: a string that needs no more than being one
-            element_def = elements.get(key)
-            if element_def is None:
+            quick = plan.get(key)
+            if quick is None:
                 if key[:1] == "_":  # no element name begins with "_": this is a primitive's id/extension
                     element_def = elements.get(key[1:])
                     if element_def is not None and element_def.shape is Shape.PRIMITIVE:
@@ -216,16 +251,38 @@ class Walk:
                             value, element_def, data, f"{path}.{key}", f"{element}.{key[1:]}", depth
                         )
                 continue  # resourceType, fhir_comments, or unknown: R4B names unknown elements
+            check, argument, many, element_def = quick
+            if not many:  # the common cases first, without writing a path for what is fine
+                if check == _STRING:
+                    if value.__class__ is str and value:
+                        continue
+                elif check == _COMPLEX:
+                    if value.__class__ is dict and value:
+                        self._complex(value, argument, f"{path}.{key}", f"{element}.{key}", depth)
+                        continue
+                elif _fine(check, argument, value):
+                    continue
             child = f"{path}.{key}"
             if value is None:
                 self.add(r.EMPTY, child, data, how=_HOW["null"])
-            elif element_def.many:
+            elif many:
                 if not isinstance(value, list):
                     self._json_type(child, data, value, element_def, "array")
                 elif not value:
                     self.add(r.EMPTY, child, data, how=_HOW["array"])
                 else:
-                    self._items(data, key, value, element_def, child, f"{element}.{key}", depth, bundle)
+                    self._items(
+                        data,
+                        key,
+                        value,
+                        element_def,
+                        check,
+                        argument,
+                        child,
+                        f"{element}.{key}",
+                        depth,
+                        bundle,
+                    )
             elif isinstance(value, list):
                 self._json_type(child, data, value, element_def, "single")
             else:
@@ -244,20 +301,25 @@ class Walk:
         key: str,
         value: list[Any],
         element_def: ElementDef,
+        check: int,
+        argument: Any,
         child: str,
         element: str,
         depth: int,
         bundle: bool,
     ) -> None:
-        """The values of a repeating element; a string of a plain type needs no path unless it is wrong."""
+        """The values of a repeating element; one that is fine needs no path of its own."""
         extras = data.get(f"_{key}")
         entries = bundle and key == "entry"
-        plain = _is_plain(element_def)
         for index, item in enumerate(value):
-            if plain and item.__class__ is str and item:
-                continue
             if entries:
                 self._entry = index
+            if check == _COMPLEX:
+                if item.__class__ is dict and item:
+                    self._complex(item, argument, f"{child}[{index}]", element, depth)
+                    continue
+            elif check >= 0 and _fine(check, argument, item):
+                continue
             if item is None:
                 aligned = isinstance(extras, list) and index < len(extras) and extras[index]
                 if not aligned:
@@ -266,6 +328,14 @@ class Walk:
             self._value(item, element_def, f"{child}[{index}]", element, data, depth)
         if entries:
             self._entry = None
+
+    def _complex(self, value: dict[str, Any], kind: str, path: str, element: str, depth: int) -> None:
+        """A non-empty object of a complex type (what :meth:`_value` does for one)."""
+        if kind in R4B_ONLY:
+            self.add(r.R4B_ONLY, path, value, name=kind)
+        elif kind == "Reference":
+            self._reference(value, path, element)
+        self._object(value, type_def(kind), path, element, depth + 1)
 
     def _choices(self, data: dict[str, Any], definition: TypeDef, path: str) -> None:
         # Which groups the object uses, from its own few keys, rather than trying every name of every
@@ -298,12 +368,7 @@ class Walk:
             elif not value:
                 self.add(r.EMPTY, path, parent, how=_HOW["object"])
             else:
-                kind = element_def.type
-                if kind in R4B_ONLY:
-                    self.add(r.R4B_ONLY, path, value, name=kind)
-                elif kind == "Reference":
-                    self._reference(value, path, element)
-                self._object(value, type_def(kind), path, element, depth + 1)
+                self._complex(value, element_def.type, path, element, depth)
         elif shape is Shape.RESOURCE:
             if not isinstance(value, dict):
                 self._json_type(path, parent, value, element_def, "object")
@@ -418,17 +483,43 @@ class Walk:
                 what = Bilingual(f"elementet <{name}>", f"the element <{name}>")
                 self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
                 return
-        # _ACTIVE tries both alternatives at every character of every tag; it can only match where
-        # whitespace precedes "on" or the letters "java" occur, which two scans in C rule out at once.
-        active = _ACTIVE.search(div) if _ON.search(div) or "java" in div.lower() else None
+        active = _ACTIVE.search(div) if _could_be_active(div) else None
         if active is not None:
             shown = active.group(1) or active.group(2)
             what = Bilingual(f"'{shown}'", f"'{shown}'")
             self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
             return
-        # Text is left once the markup is gone (an entity is text too, so it needs no replacing).
-        if "<img" not in div and not _MARKUP.sub("", div).strip():
+        # Text is left once the markup is gone (an entity is text too, so it needs no replacing); text
+        # right after a tag, found by a search that stops there, settles it without removing markup.
+        if "<img" not in div and _TEXT.search(div) is None and not _MARKUP.sub("", div).strip():
             self.add(r.NARRATIVE_EMPTY, path, parent, element=path)
+
+
+def _could_be_active(div: str) -> bool:
+    """False when :data:`_ACTIVE` cannot match, found without it (it tries both of its alternatives at
+    every character of every tag, which made it most of the cost of a narrative).
+
+    A match needs the letters "java" in any case, or whitespace and "on" in any case inside a tag
+    (after a "<" with no ">" between). A narrative that fits in Latin-1 (nearly all) is folded in one
+    pass of ``bytes.translate`` (A-Z to a-z, every whitespace to a space), where both are plain
+    substring searches; only a narrative with whitespace before "on" is looked at more closely.
+    """
+    try:
+        folded: bytes | None = div.encode("latin-1").translate(_FOLD)
+    except UnicodeEncodeError:
+        folded = None
+    if folded is not None:
+        if b"java" in folded:
+            return True
+        if b" on" not in folded:
+            return False
+    elif "java" in div.lower():
+        return True
+    for found in _ON.finditer(div):
+        at = found.start()
+        if div.rfind("<", 0, at) > div.rfind(">", 0, at):
+            return True
+    return False
 
 
 _NO_TYPE = Bilingual(

@@ -47,6 +47,7 @@ def resources(index: MessageIndex) -> Iterator[Finding]:
 # A URI with a scheme (RFC 3986): 'urn:oid:…', 'https://…'. '1.2.208.176.1.2' alone is no absolute URI.
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _OID = re.compile(r"[0-2](\.[0-9]+)+")
+_CONTAINERS = (dict, list)
 
 
 def _identifier_systems(node: Any, path: str) -> Iterator[Finding]:
@@ -68,12 +69,14 @@ def _identifier_systems(node: Any, path: str) -> Iterator[Finding]:
 def _systems(node: Any, path: str, found: list[Finding]) -> None:
     if isinstance(node, list):
         for number, item in enumerate(node):
-            if isinstance(item, dict | list):
+            if isinstance(item, _CONTAINERS):
                 _systems(item, f"{path}[{number}]", found)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
+        if value.__class__ is str or not isinstance(value, _CONTAINERS):
+            continue  # most values: nothing to look into, and no Identifier (an object) either
         if key in ("identifier", "valueIdentifier"):
             where = f"{path}.{key}"
             for number, identifier in enumerate(value if isinstance(value, list) else [value]):
@@ -94,7 +97,7 @@ def _systems(node: Any, path: str, found: list[Finding]) -> None:
                             hint=hint,
                         )
                     )
-        if isinstance(value, dict | list) and key != "div":
+        if key != "div":
             _systems(value, f"{path}.{key}", found)
 
 

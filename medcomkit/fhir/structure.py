@@ -123,7 +123,7 @@ _MARKUP = re.compile(r"<[^>]*>")
 # by the element's type, worked out once per FHIR type (see _plan). Anything else takes the full way.
 _STRING, _COMPLEX, _CODE, _URI, _DATETIME, _ID, _BOOLEAN, _NUMBER = range(8)
 _PLANS: dict[str, dict[str, tuple[int, Any, bool, ElementDef]]] = {}
-_CHOICE_KEYS: dict[str, dict[str, str]] = {}
+_CHOICE_KEYS: dict[str, dict[str, tuple[str, str]]] = {}
 
 
 def _quick(element_def: ElementDef) -> tuple[int, Any, bool, ElementDef]:
@@ -177,14 +177,15 @@ def _fine(check: int, argument: Any, value: Any) -> bool:
     return check == _ID and len(value) <= 64
 
 
-def _choice_keys(definition: TypeDef) -> dict[str, str]:
-    """Each JSON key of a choice element (``valueString``, ``_valueString``) → its group (``value``)."""
+def _choice_keys(definition: TypeDef) -> dict[str, tuple[str, str]]:
+    """Each JSON key of a choice element (``valueString``, ``_valueString``) → its group and form
+    (``value``, ``valueString``)."""
     found = _CHOICE_KEYS.get(definition.name)
     if found is None:
         found = {}
         for group, names in definition.choices.items():
             for name in names:
-                found[name] = found[f"_{name}"] = group
+                found[name] = found[f"_{name}"] = (group, name)
         _CHOICE_KEYS[definition.name] = found
     return found
 
@@ -338,14 +339,20 @@ class Walk:
         self._object(value, type_def(kind), path, element, depth + 1)
 
     def _choices(self, data: dict[str, Any], definition: TypeDef, path: str) -> None:
-        # Which groups the object uses, from its own few keys, rather than trying every name of every
-        # group (value[x] alone has 50): most objects use one group or none.
+        # Which forms the object uses, from its own few keys, rather than trying every name of every
+        # group (value[x] alone has 50): most objects use one form of a group, or none.
         keys = _choice_keys(definition)
-        present = {keys[k] for k in data if k in keys}
+        present: dict[str, str | None] = {}  # group → the one form used, or None for several
+        for key in data:
+            hit = keys.get(key)
+            if hit is not None:
+                group, name = hit
+                if present.setdefault(group, name) != name:
+                    present[group] = None
         for group, names in definition.choices.items():
             if group in present:
-                used = [n for n in names if n in data or f"_{n}" in data]
-                if len(used) > 1:
+                if present[group] is None:
+                    used = [n for n in names if n in data or f"_{n}" in data]
                     problem = Bilingual(
                         f"har flere former ({', '.join(used)}); kun én er tilladt.",
                         f"has several forms ({', '.join(used)}); only one is allowed.",

@@ -47,38 +47,58 @@ def resources(index: MessageIndex) -> Iterator[Finding]:
 # A URI with a scheme (RFC 3986): 'urn:oid:…', 'https://…'. '1.2.208.176.1.2' alone is no absolute URI.
 _ABSOLUTE_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:\S+")
 _OID = re.compile(r"[0-2](\.[0-9]+)+")
+_CONTAINERS = (dict, list)
 
 
 def _identifier_systems(node: Any, path: str) -> Iterator[Finding]:
     """Every Identifier's system is an absolute URI (FHIR R4, Identifier.system): resource identifiers,
-    episode-of-care ids, identifier extensions, assigners and Provenance targets alike."""
+    episode-of-care ids, identifier extensions, assigners and Provenance targets alike.
+
+    This looks at every object of the resource, so it is a plain recursion into a list rather than a
+    generator per object, and a path is only written for what it descends into or reports.
+    """
+    found: list[Finding] = []
+    try:
+        _systems(node, path, found)
+    except Exception:
+        yield from found  # what was found before a failure is reported, as it would be one by one
+        raise
+    yield from found
+
+
+def _systems(node: Any, path: str, found: list[Finding]) -> None:
     if isinstance(node, list):
         for number, item in enumerate(node):
-            yield from _identifier_systems(item, f"{path}[{number}]")
+            if isinstance(item, _CONTAINERS):
+                _systems(item, f"{path}[{number}]", found)
         return
     if not isinstance(node, dict):
         return
     for key, value in node.items():
-        where = f"{path}.{key}"
+        if value.__class__ is str or not isinstance(value, _CONTAINERS):
+            continue  # most values: nothing to look into, and no Identifier (an object) either
         if key in ("identifier", "valueIdentifier"):
+            where = f"{path}.{key}"
             for number, identifier in enumerate(value if isinstance(value, list) else [value]):
-                at = f"{where}[{number}]" if isinstance(value, list) else where
                 system = identifier.get("system") if isinstance(identifier, dict) else None
                 if isinstance(system, str) and not _ABSOLUTE_URI.fullmatch(system):
+                    at = f"{where}[{number}]" if isinstance(value, list) else where
                     hint = (
                         Bilingual(f"skriv 'urn:oid:{system}'.", f"write 'urn:oid:{system}'.")
                         if _OID.fullmatch(system)
                         else Bilingual("giv hele URI'en.", "give the whole URI.")
                     )
-                    yield finding(
-                        r.IDENTIFIER_SYSTEM_ABSOLUTE,
-                        f"{at}.system",
-                        identifier,
-                        system=system[:200],
-                        hint=hint,
+                    found.append(
+                        finding(
+                            r.IDENTIFIER_SYSTEM_ABSOLUTE,
+                            f"{at}.system",
+                            identifier,
+                            system=system[:200],
+                            hint=hint,
+                        )
                     )
-        if isinstance(value, dict | list) and key != "div":
-            yield from _identifier_systems(value, where)
+        if key != "div":
+            _systems(value, f"{path}.{key}", found)
 
 
 def _family_given(name: dict[str, Any]) -> bool:

@@ -109,9 +109,85 @@ _HTML_ELEMENTS = frozenset(
 _TAG_NAME = re.compile(r"<([A-Za-z][A-Za-z0-9:.-]*)")
 # An event-handler attribute (onclick=…) or a javascript: URL inside a tag.
 _ACTIVE = re.compile(r"<[^>]*?(?:\s(on[A-Za-z]+)\s*=|(javascript\s*:))", re.IGNORECASE)
+# Where _ACTIVE could find an event handler: whitespace and "on", with the same flags (see _could_be_active).
+_ON = re.compile(r"\son", re.IGNORECASE)
+# A character of text right after a tag: what _MARKUP leaves behind cannot then be blank.
+# Latin-1 folded for _could_be_active: ASCII capitals to small letters, whitespace (as \s) to a space.
+_FOLD = bytes(32 if chr(i).isspace() else i + 32 if 65 <= i <= 90 else i for i in range(256))
+_TEXT = re.compile(r">\s*[^<\s]")
 _WHITESPACE = re.compile(r"\s")
 _MARKUP = re.compile(r"<[^>]*>")
-_ENTITY_TEXT = re.compile(r"&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z]+);")
+
+
+# How the walk passes a value that is fine without writing its path (most values of a message are):
+# by the element's type, worked out once per FHIR type (see _plan). Anything else takes the full way.
+_STRING, _COMPLEX, _CODE, _URI, _DATETIME, _ID, _BOOLEAN, _NUMBER = range(8)
+_PLANS: dict[str, dict[str, tuple[int, Any, bool, ElementDef]]] = {}
+_CHOICE_KEYS: dict[str, dict[str, tuple[str, str]]] = {}
+
+
+def _quick(element_def: ElementDef) -> tuple[int, Any, bool, ElementDef]:
+    """The quick check for one element's values, its argument (the codes, the complex type), whether
+    the element repeats, and its definition."""
+    kind, many = element_def.type, element_def.many
+    if element_def.shape is Shape.COMPLEX:
+        return _COMPLEX, kind, many, element_def
+    if element_def.shape is not Shape.PRIMITIVE:
+        return -1, None, many, element_def
+    if kind == "boolean":
+        return _BOOLEAN, None, many, element_def
+    if kind in _INTEGERS or kind == "decimal":
+        return _NUMBER, None, many, element_def
+    if element_def.codes is not None:
+        return _CODE, element_def.codes, many, element_def
+    if kind in _URIS:
+        return _URI, None, many, element_def
+    if kind in ("dateTime", "instant"):
+        return _DATETIME, None, many, element_def
+    if kind == "id":
+        return _ID, None, many, element_def
+    return _STRING, None, many, element_def
+
+
+def _plan(definition: TypeDef) -> dict[str, tuple[int, Any, bool, ElementDef]]:
+    """Each element of a type → its quick check (see :func:`_quick`), worked out once per type."""
+    found = _PLANS.get(definition.name)
+    if found is None:
+        found = {name: _quick(e) for name, e in definition.elements.items()}
+        _PLANS[definition.name] = found
+    return found
+
+
+def _fine(check: int, argument: Any, value: Any) -> bool:
+    """True when a primitive value passes everything :meth:`Walk._primitive` checks."""
+    if check == _BOOLEAN:
+        return value.__class__ is bool
+    if check == _NUMBER:
+        return value.__class__ is int or value.__class__ is float
+    if value.__class__ is not str or not value:
+        return False
+    if check == _STRING:
+        return True
+    if check == _CODE:
+        return value in argument
+    if check == _URI:
+        return _WHITESPACE.search(value) is None
+    if check == _DATETIME:
+        return "T" not in value or not _DATETIME_WITH_TIME.match(value) or _ZONE.search(value) is not None
+    return check == _ID and len(value) <= 64
+
+
+def _choice_keys(definition: TypeDef) -> dict[str, tuple[str, str]]:
+    """Each JSON key of a choice element (``valueString``, ``_valueString``) → its group and form
+    (``value``, ``valueString``)."""
+    found = _CHOICE_KEYS.get(definition.name)
+    if found is None:
+        found = {}
+        for group, names in definition.choices.items():
+            for name in names:
+                found[name] = found[f"_{name}"] = (group, name)
+        _CHOICE_KEYS[definition.name] = found
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,39 +240,50 @@ class Walk:
             self.add(r.TOO_DEEP, path, data, limit=MAX_DEPTH)
             return
         elements = definition.elements
+        plan = _plan(definition)
         bundle = definition.name == "Bundle"
         for key, value in data.items():
-            if key.startswith("_"):
-                element_def = elements.get(key[1:])
-                if element_def is not None and element_def.shape is Shape.PRIMITIVE:
-                    self._primitive_extras(
-                        value, element_def, data, f"{path}.{key}", f"{element}.{key[1:]}", depth
-                    )
-                continue
-            element_def = elements.get(key)
-            if element_def is None:
+            quick = plan.get(key)
+            if quick is None:
+                if key[:1] == "_":  # no element name begins with "_": this is a primitive's id/extension
+                    element_def = elements.get(key[1:])
+                    if element_def is not None and element_def.shape is Shape.PRIMITIVE:
+                        self._primitive_extras(
+                            value, element_def, data, f"{path}.{key}", f"{element}.{key[1:]}", depth
+                        )
                 continue  # resourceType, fhir_comments, or unknown: R4B names unknown elements
+            check, argument, many, element_def = quick
+            if not many:  # the common cases first, without writing a path for what is fine
+                if check == _STRING:
+                    if value.__class__ is str and value:
+                        continue
+                elif check == _COMPLEX:
+                    if value.__class__ is dict and value:
+                        self._complex(value, argument, f"{path}.{key}", f"{element}.{key}", depth)
+                        continue
+                elif _fine(check, argument, value):
+                    continue
             child = f"{path}.{key}"
             if value is None:
                 self.add(r.EMPTY, child, data, how=_HOW["null"])
-            elif element_def.many:
+            elif many:
                 if not isinstance(value, list):
                     self._json_type(child, data, value, element_def, "array")
                 elif not value:
                     self.add(r.EMPTY, child, data, how=_HOW["array"])
                 else:
-                    extras = data.get(f"_{key}")
-                    for index, item in enumerate(value):
-                        if bundle and key == "entry":
-                            self._entry = index
-                        if item is None:
-                            aligned = isinstance(extras, list) and index < len(extras) and extras[index]
-                            if not aligned:
-                                self.add(r.EMPTY, f"{child}[{index}]", data, how=_HOW["null"])
-                            continue
-                        self._value(item, element_def, f"{child}[{index}]", f"{element}.{key}", data, depth)
-                    if bundle and key == "entry":
-                        self._entry = None
+                    self._items(
+                        data,
+                        key,
+                        value,
+                        element_def,
+                        check,
+                        argument,
+                        child,
+                        f"{element}.{key}",
+                        depth,
+                        bundle,
+                    )
             elif isinstance(value, list):
                 self._json_type(child, data, value, element_def, "single")
             else:
@@ -209,16 +296,69 @@ class Walk:
         if definition.name == "Extension":
             self._extension(data, path)
 
+    def _items(
+        self,
+        data: dict[str, Any],
+        key: str,
+        value: list[Any],
+        element_def: ElementDef,
+        check: int,
+        argument: Any,
+        child: str,
+        element: str,
+        depth: int,
+        bundle: bool,
+    ) -> None:
+        """The values of a repeating element; one that is fine needs no path of its own."""
+        extras = data.get(f"_{key}")
+        entries = bundle and key == "entry"
+        for index, item in enumerate(value):
+            if entries:
+                self._entry = index
+            if check == _COMPLEX:
+                if item.__class__ is dict and item:
+                    self._complex(item, argument, f"{child}[{index}]", element, depth)
+                    continue
+            elif check >= 0 and _fine(check, argument, item):
+                continue
+            if item is None:
+                aligned = isinstance(extras, list) and index < len(extras) and extras[index]
+                if not aligned:
+                    self.add(r.EMPTY, f"{child}[{index}]", data, how=_HOW["null"])
+                continue
+            self._value(item, element_def, f"{child}[{index}]", element, data, depth)
+        if entries:
+            self._entry = None
+
+    def _complex(self, value: dict[str, Any], kind: str, path: str, element: str, depth: int) -> None:
+        """A non-empty object of a complex type (what :meth:`_value` does for one)."""
+        if kind in R4B_ONLY:
+            self.add(r.R4B_ONLY, path, value, name=kind)
+        elif kind == "Reference":
+            self._reference(value, path, element)
+        self._object(value, type_def(kind), path, element, depth + 1)
+
     def _choices(self, data: dict[str, Any], definition: TypeDef, path: str) -> None:
+        # Which forms the object uses, from its own few keys, rather than trying every name of every
+        # group (value[x] alone has 50): most objects use one form of a group, or none.
+        keys = _choice_keys(definition)
+        present: dict[str, str | None] = {}  # group → the one form used, or None for several
+        for key in data:
+            hit = keys.get(key)
+            if hit is not None:
+                group, name = hit
+                if present.setdefault(group, name) != name:
+                    present[group] = None
         for group, names in definition.choices.items():
-            used = [n for n in names if n in data or f"_{n}" in data]
-            if len(used) > 1:
-                problem = Bilingual(
-                    f"har flere former ({', '.join(used)}); kun én er tilladt.",
-                    f"has several forms ({', '.join(used)}); only one is allowed.",
-                )
-                self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
-            elif not used and group in definition.required_choices:
+            if group in present:
+                if present[group] is None:
+                    used = [n for n in names if n in data or f"_{n}" in data]
+                    problem = Bilingual(
+                        f"har flere former ({', '.join(used)}); kun én er tilladt.",
+                        f"has several forms ({', '.join(used)}); only one is allowed.",
+                    )
+                    self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
+            elif group in definition.required_choices:
                 shown = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
                 problem = Bilingual(f"mangler; angiv én af {shown}.", f"is missing; give one of {shown}.")
                 self.add(r.CHOICE, f"{path}.{group}", data, element=f"{path}.{group}", problem=problem)
@@ -235,12 +375,7 @@ class Walk:
             elif not value:
                 self.add(r.EMPTY, path, parent, how=_HOW["object"])
             else:
-                kind = element_def.type
-                if kind in R4B_ONLY:
-                    self.add(r.R4B_ONLY, path, value, name=kind)
-                elif kind == "Reference":
-                    self._reference(value, path, element)
-                self._object(value, type_def(kind), path, element, depth + 1)
+                self._complex(value, element_def.type, path, element, depth)
         elif shape is Shape.RESOURCE:
             if not isinstance(value, dict):
                 self._json_type(path, parent, value, element_def, "object")
@@ -347,20 +482,51 @@ class Walk:
             )
             self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
             return
-        names = {name.lower() for name in _TAG_NAME.findall(div)}
-        if not names <= _HTML_ELEMENTS:
-            name = sorted(names - _HTML_ELEMENTS)[0]
-            what = Bilingual(f"elementet <{name}>", f"the element <{name}>")
-            self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
-            return
-        active = _ACTIVE.search(div)
+        names = set(_TAG_NAME.findall(div))
+        if not names <= _HTML_ELEMENTS:  # a name in upper case, or not basic HTML
+            names = {name.lower() for name in names}
+            if not names <= _HTML_ELEMENTS:
+                name = sorted(names - _HTML_ELEMENTS)[0]
+                what = Bilingual(f"elementet <{name}>", f"the element <{name}>")
+                self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
+                return
+        active = _ACTIVE.search(div) if _could_be_active(div) else None
         if active is not None:
             shown = active.group(1) or active.group(2)
             what = Bilingual(f"'{shown}'", f"'{shown}'")
             self.add(r.NARRATIVE_HTML, path, parent, element=path, what=what)
             return
-        if "<img" not in div and not _ENTITY_TEXT.sub("x", _MARKUP.sub("", div)).strip():
+        # Text is left once the markup is gone (an entity is text too, so it needs no replacing); text
+        # right after a tag, found by a search that stops there, settles it without removing markup.
+        if "<img" not in div and _TEXT.search(div) is None and not _MARKUP.sub("", div).strip():
             self.add(r.NARRATIVE_EMPTY, path, parent, element=path)
+
+
+def _could_be_active(div: str) -> bool:
+    """False when :data:`_ACTIVE` cannot match, found without it (it tries both of its alternatives at
+    every character of every tag, which made it most of the cost of a narrative).
+
+    A match needs the letters "java" in any case, or whitespace and "on" in any case inside a tag
+    (after a "<" with no ">" between). A narrative that fits in Latin-1 (nearly all) is folded in one
+    pass of ``bytes.translate`` (A-Z to a-z, every whitespace to a space), where both are plain
+    substring searches; only a narrative with whitespace before "on" is looked at more closely.
+    """
+    try:
+        folded: bytes | None = div.encode("latin-1").translate(_FOLD)
+    except UnicodeEncodeError:
+        folded = None
+    if folded is not None:
+        if b"java" in folded:
+            return True
+        if b" on" not in folded:
+            return False
+    elif "java" in div.lower():
+        return True
+    for found in _ON.finditer(div):
+        at = found.start()
+        if div.rfind("<", 0, at) > div.rfind(">", 0, at):
+            return True
+    return False
 
 
 _NO_TYPE = Bilingual(

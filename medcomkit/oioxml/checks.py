@@ -151,10 +151,13 @@ _FILTERS: dict[Kind, tuple[str, ...]] = {
 }
 
 
+_new_issue = tuple.__new__
+
+
 class Checker:
     """Business-rule issues for one Emessage."""
 
-    __slots__ = ("_clark_prefix", "_omitted", "_worst", "data", "issues", "ns", "payloads")
+    __slots__ = ("_clark_prefix", "_omitted", "_tree", "_worst", "data", "issues", "ns", "payloads")
 
     def __init__(self, ns: str, data: bytes, payloads: Mapping[str, Base64Facts] | None = None) -> None:
         self.ns = ns
@@ -164,6 +167,7 @@ class Checker:
         self._clark_prefix = f"{{{ns}}}"
         self._omitted = 0
         self._worst = Severity.INFORMATION
+        self._tree: etree._ElementTree | None = None  # the document's, once an issue needs a path
 
     def add(self, check: Rule, element: etree._Element | None, **params: object) -> None:
         if len(self.issues) >= MAX_ISSUES:
@@ -173,11 +177,18 @@ class Checker:
             return
         location = line = None
         if element is not None:
-            path = element.getroottree().getelementpath(element)
+            tree = self._tree
+            if tree is None:
+                tree = self._tree = element.getroottree()
+            path = tree.getelementpath(element)
             location = "/Emessage" if path == "." else "/Emessage/" + path.replace(self._clark_prefix, "")
-            line = line_of(element)
+            line = element.sourceline
+        # (tuple.__new__ skips the named tuple's Python-level constructor; the fields are all given.)
         self.issues.append(
-            Issue(check.id, check.severity, check.text, location, line, check.type, tuple(params.items()))
+            _new_issue(
+                Issue,
+                (check.id, check.severity, check.text, location, line, check.type, tuple(params.items())),
+            )
         )
 
     def count_omitted(self, count: int, severity: Severity) -> None:
@@ -227,9 +238,9 @@ class Checker:
     def _letter(self, scope: etree._Element, letter: etree._Element, version: LetterVersion) -> None:
         names = _names(self.ns)
         state = _LetterState(self, names, version, len(self.data) > BLOCK_LIMIT)
-        handlers = names.handlers
+        handler_for = names.handlers.get
         for element in scope.iter(*_FILTERS[version.kind]):
-            handler = handlers.get(element.tag)
+            handler = handler_for(element.tag)
             if handler is not None:
                 handler(state, element)
         kind = version.kind
@@ -490,7 +501,7 @@ class _LetterState:
 def _on_identifier(state: _LetterState, element: etree._Element) -> None:
     # Envelope and letter ids must be alphanumeric; only a value that is not needs its place known.
     text = element.text
-    if text and not _alphanumeric(text):
+    if text and not (text.isascii() and text.isalnum()):
         parent = state.names.local.get(element.getparent().tag)  # type: ignore[union-attr]
         if parent == "Letter" or parent == "Envelope":
             state.checker.add(r.IDENTIFIER_FORMAT, element, what=f"{parent}/Identifier", value=text)
@@ -576,12 +587,12 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
         state.escaped = contains(data, b"&lt;") or contains(data, b"&#") or contains(data, b"![CDATA[")
     if state.escaped:
         check_escaped_markup(state.checker, element)
-    if state.long_text:  # a shorter document cannot hold a text over the limits
+    # Only Text01 has size limits; a shorter document cannot hold a text over them.
+    if name == "Text01" and state.long_text:
         size = formatted_length(state.names, element)
-        if name == "Text01":
-            state.text_size += size
-            if size > BLOCK_LIMIT:
-                state.checker.add(r.BLOCK_SIZE, element, size=size)
+        state.text_size += size
+        if size > BLOCK_LIMIT:
+            state.checker.add(r.BLOCK_SIZE, element, size=size)
 
 
 def _on_object_identifier(state: _LetterState, element: etree._Element) -> None:

@@ -1,10 +1,12 @@
 """Digests of the reports medcomkit gives on a fixed corpus, to show that a change keeps every report.
 
-The corpus: every OIOXML and FHIR reference example (also against the official XSDs), every
-single-step mutant of each OIOXML example and of the project's own referrals, the targeted FHIR
-mutants and the project's demo messages. A report is digested in both languages with CPR numbers
-shown, so any change to an issue, its wording, place or order changes the digest. Only digests
-are stored (``report_digests.json``), never third-party content.
+The corpus: every OIOXML (XDIS91, XBIN01, XREF01, XCTL, VANSEnvelope), EDIFACT and FHIR
+(CareCommunication, Acknowledgement) reference example (OIOXML also against the official XSDs),
+every single-step mutant of each OIOXML example and of the project's own referrals, segment
+mutants of each EDIFACT example (each segment deleted, doubled, cut in half, swapped with the
+next), the targeted FHIR mutants and the project's demo messages. A report is digested in both
+languages with CPR numbers shown, so any change to an issue, its wording, place or order changes
+the digest. Only digests are stored (``report_digests.json``), never third-party content.
 
 Record anew (only when a report is meant to change, and say why in the commit)::
 
@@ -55,6 +57,22 @@ def oioxml_examples() -> list[Path]:
     return sorted(OIOXML_REFERENCE.rglob("*.xml")) if OIOXML_REFERENCE.is_dir() else []
 
 
+def edifact_examples() -> list[Path]:
+    return sorted(OIOXML_REFERENCE.rglob("*.edi")) if OIOXML_REFERENCE.is_dir() else []
+
+
+def edifact_mutants(data: bytes) -> Iterator[bytes]:
+    """Each segment deleted, doubled, cut in half and swapped with the next (deterministic)."""
+    pieces = data.split(b"'")
+    for index, piece in enumerate(pieces):
+        before, after = pieces[:index], pieces[index + 1 :]
+        yield b"'".join([*before, *after])
+        yield b"'".join([*before, piece, piece, *after])
+        yield b"'".join([*before, piece[: len(piece) // 2], *after])
+        if after:
+            yield b"'".join([*before, after[0], piece, *after[1:]])
+
+
 def fhir_examples() -> list[Path]:
     if not FHIR_REFERENCE.is_dir():
         return []
@@ -99,6 +117,13 @@ def current_digests(*, mutants: bool = True) -> Iterator[tuple[str, str]]:
         if mutants and "vansenvelope" not in path.parts:
             reports = (medcomkit.validate_bytes(m.data) for m in oioxml_mutants(data))
             yield f"oioxml-mutants/{name}", _digest_all(reports)
+    for path in edifact_examples():
+        name = path.relative_to(OIOXML_REFERENCE).as_posix()
+        data = path.read_bytes()
+        yield f"edifact/{name}", report_digest(medcomkit.validate_bytes(data))
+        if mutants:
+            reports = (medcomkit.validate_bytes(m) for m in edifact_mutants(data))
+            yield f"edifact-mutants/{name}", _digest_all(reports)
     for path in fhir_examples():
         name = path.relative_to(FHIR_REFERENCE).as_posix()
         yield f"fhir/{name}", report_digest(medcomkit.validate_bytes(path.read_bytes()))

@@ -7,7 +7,8 @@ links and SUP references, priority, episode ids, replacement CPRs, corrections) 
 CareCommunications (new messages, replies and forwards, several segments with authors,
 attachments, LPR3 and local episode ids, data-absent family names, several CPR numbers).
 
-Bounded for CI; a long run by hand: ``CONVERT_CONTRACT_EXAMPLES=5000 pytest tests/test_convert_contract.py``.
+Bounded for CI; a long run by hand:
+``CONVERT_CONTRACT_EXAMPLES=5000 pytest tests/convert/test_convert_contract.py``.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from medcomkit.archive import Archive, _schema
 from medcomkit.cli import main
 from medcomkit.demo import write_demo_carecommunication, write_demo_km
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 LONG = os.environ.get("MEDCOMKIT_LONG") == "1"
 
 

@@ -32,7 +32,7 @@ from mutants import mutants
 
 pytestmark = pytest.mark.reference
 
-REPOSITORY = Path(__file__).resolve().parents[1]
+REPOSITORY = Path(__file__).resolve().parents[2]
 REFERENCE = REPOSITORY.parent / "shared" / "reference"
 OIOXML = REFERENCE / "oioxml"
 OUR_SCHEMAS = REPOSITORY / "medcomkit" / "oioxml" / "schemas"

@@ -15,7 +15,7 @@ from support import messages_in
 from medcomkit.cli import main
 from medcomkit.demo import write_demo_carecommunication, write_demo_km
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ERROR_LINE = re.compile(r"^medcomkit(?: [a-z ]+)?: (?P<id>[a-z0-9-]+(?:\.[a-z0-9-]+)+): ")
 
 

@@ -271,7 +271,6 @@ class Capture:
 Item = Callable[[Capture], None]
 
 
-@functools.cache
 def _without_jobs(args: list[str]) -> list[str]:
     """The arguments as recorded: ``--jobs 1`` only keeps the work in this process, so the record
     stays the same whether or not the command has the option."""
@@ -281,6 +280,7 @@ def _without_jobs(args: list[str]) -> list[str]:
     return args
 
 
+@functools.cache
 def _takes_jobs(*command: str) -> bool:
     """Whether ``medcomkit COMMAND`` has ``--jobs`` (asked of its own help, so it follows the CLI)."""
     out = io.StringIO()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["native_encoding"]
+__all__ = ["declares_1252", "native_encoding"]
 
 _DECLARED_1252 = re.compile(
     rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"'](?:windows-1252|cp1252)[\"']", re.IGNORECASE
@@ -22,12 +22,17 @@ _C1 = bytes(range(0x80, 0xA0))
 _MAX_COPY = 4 * 1024 * 1024
 
 
-def native_encoding(data: bytes) -> tuple[bytes, str | None]:
-    """The bytes to hand libxml2 and the encoding to read them in (``None``: as declared)."""
-    if data.find(b"1252", 0, 200) < 0:
-        return data, None
-    match = _DECLARED_1252.match(data)
-    if match is None:
+def declares_1252(data: bytes) -> bool:
+    """Whether the XML declaration names windows-1252 (decided by the declaration alone)."""
+    return data.find(b"1252", 0, 200) >= 0 and _DECLARED_1252.match(data) is not None
+
+
+def native_encoding(data: bytes, *, declared_1252: bool | None = None) -> tuple[bytes, str | None]:
+    """The bytes to hand libxml2 and the encoding to read them in (``None``: as declared).
+
+    ``declared_1252``: what :func:`declares_1252` says of ``data``, when the caller knows it.
+    """
+    if not (declares_1252(data) if declared_1252 is None else declared_1252):
         return data, None
     # (One pass of bytes.translate in C is many times quicker than a regular expression.)
     if data.isascii() or len(data.translate(None, _C1)) == len(data):

@@ -19,7 +19,7 @@ from .lang import Bilingual
 from .report import IssueType, Severity
 from .rules import rule
 from .search import contains
-from .transcode import native_encoding
+from .transcode import declares_1252, native_encoding
 
 __all__ = [
     "LATIN1_NAMES",
@@ -269,6 +269,17 @@ _ENCODING_ATTRIBUTE = re.compile(r"[ \t\r\n]encoding[ \t\r\n]*=[ \t\r\n]*([\"'])
 _XML_SPACE = " \t\r\n"
 
 
+# The prolog nearly every message has: an optional byte order mark, an XML declaration and the
+# root element's start tag, with nothing but whitespace between. Matched on the bytes in one step;
+# anything else (comments, other processing instructions, a "?" inside the declaration, wide
+# text) takes the full reading below, which gives the same answer for this shape.
+_PLAIN_PROLOG = re.compile(rb"(?:\xef\xbb\xbf)?[ \t\r\n]*(?:<\?xml([ \t\r\n][^?]*)\?>[ \t\r\n]*)?<[A-Za-z_]")
+# Declarations found acceptable (say ' version="1.0" encoding="windows-1252"'): a message stream
+# repeats a handful of them. Only accepted ones are kept, and only so many.
+_ACCEPTED_DECLARATIONS: set[bytes] = set()
+_ACCEPTED_KEPT = 64
+
+
 def check_prolog(source: bytes | Path) -> None:
     """Refuse, before any XML parser sees it, a document whose prolog has a DOCTYPE (or any other
     ``<!`` declaration) or an encoding the prolog cannot be safely read in.
@@ -280,6 +291,8 @@ def check_prolog(source: bytes | Path) -> None:
     if isinstance(source, Path):
         with source.open("rb") as handle:
             head = handle.read(_PROLOG_HEAD)
+            if _plain_prolog(head) is not None:
+                return
             while not _prolog_read(head, complete=len(head) < _PROLOG_HEAD):
                 more = handle.read(3 * len(head))
                 head += more
@@ -287,9 +300,40 @@ def check_prolog(source: bytes | Path) -> None:
                     _prolog_read(head, complete=True)
                     return
         return
+    if _plain_prolog(source) is None:
+        _read_prolog(source)
+
+
+def _read_prolog(source: bytes) -> None:
     size = _PROLOG_HEAD
     while not _prolog_read(source[:size], complete=size >= len(source)):
         size *= 4
+
+
+def _plain_prolog(data: bytes) -> bytes | None:
+    """The prolog, up to and with the root's "<" and first letter, when ``data`` opens with the
+    plain prolog and its declaration is acceptable; else ``None``. The answer
+    :func:`_prolog_read` gives, without decoding the prolog (it raises as that would)."""
+    match = _PLAIN_PROLOG.match(data)
+    if match is None:
+        return None
+    declaration = match.group(1)
+    if declaration is not None and declaration not in _ACCEPTED_DECLARATIONS:
+        _check_declared_encoding("<?xml" + declaration.decode("latin-1"), "latin-1")
+        if len(_ACCEPTED_DECLARATIONS) < _ACCEPTED_KEPT:
+            _ACCEPTED_DECLARATIONS.add(declaration)
+    return match.group(0)
+
+
+class _PrologFacts(NamedTuple):
+    declared: str | None  # what declared_encoding() says
+    windows_1252: bool  # what declares_1252() says
+
+
+# Both facts are read from the XML declaration only, so a plain prolog of at most this many bytes
+# (declared_encoding looks no further) decides them, and the few prologs a stream repeats are kept.
+_FACTS_REACH = 200
+_PROLOG_FACTS: dict[bytes, _PrologFacts] = {}
 
 
 def _prolog_read(head: bytes, *, complete: bool) -> bool:
@@ -386,7 +430,9 @@ def parse_xml(
             (b"<", b"\xfe\xff", b"\xff\xfe", b"\x00\x00\xfe\xff", b"\x00<", b"\x00\x00\x00<")
         ):
             raise _not_xml(body)
-    check_prolog(data)
+    prolog = _plain_prolog(data)
+    if prolog is None:
+        _read_prolog(data)
     if len(data) > 4 * MAX_ELEMENTS:  # "<a/>" is the smallest element; shorter input cannot be over
         # Every node libxml2 keeps (element, comment, processing instruction) opens with "<", and
         # so does an end tag, "</". One quick count rules out almost every real message.
@@ -395,15 +441,23 @@ def parse_xml(
         if elements > MAX_ELEMENTS:
             text = TOO_MANY_ELEMENTS.text.format(count=elements, limit=MAX_ELEMENTS)
             raise ParseError(TOO_MANY_ELEMENTS.id, text)
+    key = prolog if prolog is not None and len(prolog) <= _FACTS_REACH else None
+    facts = _PROLOG_FACTS.get(key) if key is not None else None
+    if facts is None:
+        facts = _PrologFacts(declared_encoding(data), declares_1252(data))
+        if key is not None and len(_PROLOG_FACTS) < _ACCEPTED_KEPT:
+            _PROLOG_FACTS[key] = facts
     # The declared encoding only matters when there are non-ASCII bytes to interpret.
-    declared = declared_encoding(data) if not data.isascii() else None
+    declared = facts.declared if not data.isascii() else None
     # ``size``: of the document the bytes stand for, when they are shortened (see oioxml/elide.py).
     huge = (len(data) if size is None else size) > _HUGE_TEXT
     mojibake = None
     if declared in _LATIN1_FAMILY:
         mojibake = _utf8_sample(data)
     parsers = _UTF8_PARSERS if (repair and mojibake) else _PARSERS
-    source, native = native_encoding(data) if parsers is _PARSERS else (data, None)
+    source, native = (
+        native_encoding(data, declared_1252=facts.windows_1252) if parsers is _PARSERS else (data, None)
+    )
     if native is not None:  # windows-1252 read by libxml2 itself instead of through iconv
         parsers = _NATIVE_PARSERS[native]
     try:

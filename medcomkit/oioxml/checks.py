@@ -156,7 +156,7 @@ _FILTERS: dict[Kind, tuple[str, ...]] = {
 class Checker(IssueCollector):
     """Business-rule issues for one Emessage."""
 
-    __slots__ = ("_clark_prefix", "_omitted", "_worst", "data", "ns", "payloads")
+    __slots__ = ("_clark_prefix", "_omitted", "_tree", "_worst", "data", "ns", "payloads")
 
     def __init__(self, ns: str, data: bytes, payloads: Mapping[str, Base64Facts] | None = None) -> None:
         super().__init__()
@@ -166,12 +166,16 @@ class Checker(IssueCollector):
         self._clark_prefix = f"{{{ns}}}"
         self._omitted = 0
         self._worst = Severity.INFORMATION
+        self._tree: etree._ElementTree | None = None  # the document's, once an issue needs a path
 
     def locate(self, element: etree._Element | None) -> tuple[str | None, int | None]:
         """The element's path below ``/Emessage`` (without namespace) and its line."""
         if element is None:
             return None, None
-        path = element.getroottree().getelementpath(element)
+        tree = self._tree
+        if tree is None:
+            tree = self._tree = element.getroottree()
+        path = tree.getelementpath(element)
         location = "/Emessage" if path == "." else "/Emessage/" + path.replace(self._clark_prefix, "")
         return location, line_of(element)
 
@@ -230,9 +234,9 @@ class Checker(IssueCollector):
     def _letter(self, scope: etree._Element, letter: etree._Element, version: LetterVersion) -> None:
         names = _names(self.ns)
         state = _LetterState(self, names, version, len(self.data) > BLOCK_LIMIT)
-        handlers = names.handlers
+        handler_for = names.handlers.get
         for element in scope.iter(*_FILTERS[version.kind]):
-            handler = handlers.get(element.tag)
+            handler = handler_for(element.tag)
             if handler is not None:
                 handler(state, element)
         kind = version.kind
@@ -493,7 +497,7 @@ class _LetterState:
 def _on_identifier(state: _LetterState, element: etree._Element) -> None:
     # Envelope and letter ids must be alphanumeric; only a value that is not needs its place known.
     text = element.text
-    if text and not _alphanumeric(text):
+    if text and not (text.isascii() and text.isalnum()):
         parent = state.names.local.get(element.getparent().tag)  # type: ignore[union-attr]
         if parent == "Letter" or parent == "Envelope":
             state.checker.add(r.IDENTIFIER_FORMAT, element, what=f"{parent}/Identifier", value=text)
@@ -579,12 +583,12 @@ def _on_formatted(state: _LetterState, element: etree._Element) -> None:
         state.escaped = contains(data, b"&lt;") or contains(data, b"&#") or contains(data, b"![CDATA[")
     if state.escaped:
         check_escaped_markup(state.checker, element)
-    if state.long_text:  # a shorter document cannot hold a text over the limits
+    # Only Text01 has size limits; a shorter document cannot hold a text over them.
+    if name == "Text01" and state.long_text:
         size = formatted_length(state.names, element)
-        if name == "Text01":
-            state.text_size += size
-            if size > BLOCK_LIMIT:
-                state.checker.add(r.BLOCK_SIZE, element, size=size)
+        state.text_size += size
+        if size > BLOCK_LIMIT:
+            state.checker.add(r.BLOCK_SIZE, element, size=size)
 
 
 def _on_object_identifier(state: _LetterState, element: etree._Element) -> None:

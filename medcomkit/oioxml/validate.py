@@ -29,6 +29,13 @@ SCHEMA_NOT_FOUND = rule(
 )
 
 
+# The letters each namespace has, as the unsupported-letter issue names them.
+_KNOWN_LETTERS = {
+    namespace: ", ".join(sorted({v.letter for v in VERSIONS if v.namespace == namespace}))
+    for namespace in NAMESPACES
+}
+
+
 def validate_emessage(
     document: XmlDocument,
     data: bytes,
@@ -80,10 +87,10 @@ def validate_emessage(
         return kind, checker.all_issues()
 
     supported = []
-    known = ", ".join(sorted({v.letter for v in VERSIONS if v.namespace == namespace}))
     for letter, name in letters:
         letter_version = version(namespace, name)
         if letter_version is None:
+            known = _KNOWN_LETTERS[namespace]
             checker.add(LETTER_UNSUPPORTED, letter, letter=name, namespace=namespace, known=known)
             if letter is letters[0][0]:
                 kind = Kind.UNKNOWN

@@ -34,7 +34,6 @@ table and shows ``parse``, ``validate`` and ``validate_many`` route to it.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from collections.abc import Callable, Iterable
 from functools import partial
@@ -48,6 +47,7 @@ from .core.lang import Bilingual
 from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Report, Severity
 from .core.rules import issue_for_error, rule
 from .core.source import Source, read_source
+from .core.workers import default_jobs
 from .core.xml import MAX_DOCUMENT_BYTES, TOO_LARGE
 
 if TYPE_CHECKING:
@@ -224,12 +224,6 @@ class _Outcome(NamedTuple):
     error: tuple[str, Bilingual] | None
     row: int | None  # the position in the table of the codec that validated the input
     facts: Any  # what the codec keeps for its checks across files
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    affinity = getattr(os, "sched_getaffinity", None)
-    return len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
 
 
 def _check(source: Source, xsd_dir: str | Path | None, max_bytes: int, pairing: bool) -> _Outcome:

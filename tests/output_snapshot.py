@@ -272,8 +272,11 @@ Item = Callable[[Capture], None]
 
 
 def _without_jobs(args: list[str]) -> list[str]:
-    """The arguments as recorded: ``--jobs 1`` only keeps the work in this process, so the record
-    stays the same whether or not the command has the option."""
+    """The arguments as recorded. ``convert`` and ``archive add`` gained ``--jobs`` after these
+    records were made; there ``--jobs 1`` only keeps the work in this process, so it is left out of
+    the record and the outputs recorded before still apply (``validate`` had the option already)."""
+    if args[:1] != ["convert"] and args[:2] != ["archive", "add"]:
+        return args
     for at in range(len(args) - 1):
         if args[at : at + 2] == ["--jobs", "1"]:
             return args[:at] + args[at + 2 :]

@@ -7,8 +7,10 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import nbformat
 import pytest
@@ -153,3 +155,27 @@ def messages_in(folder: Path) -> list[Path]:
     from medcomkit.convert.state import STATE_FILE
 
     return sorted(p for p in folder.iterdir() if p.name != STATE_FILE)
+
+
+class LineCounter:
+    """Counts the lines of Python executed inside a function and everything it calls (a loop
+    counts each turn): the work done, the same on a busy machine as on an idle one."""
+
+    def __init__(self) -> None:
+        self.lines = 0
+
+    def _trace(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any]:
+        if event == "line":
+            self.lines += 1
+        return self._trace
+
+    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            previous = sys.gettrace()
+            sys.settrace(self._trace)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                sys.settrace(previous)
+
+        return counted

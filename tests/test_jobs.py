@@ -24,10 +24,11 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import pytest
+from support import LineCounter
 
 from bench.batch_corpus import mixed_batch, write_pairs
 from medcomkit.cli import main
@@ -213,30 +214,6 @@ def test_archive_add_jobs_do_not_change_the_journal(
 # --- 1. twice the files, at most ~2.5x the work ---------------------------------------------------
 
 
-class _LineCounter:
-    """Counts the lines of Python executed inside a function and everything it calls (a loop
-    counts each turn): the work done, the same on a busy machine as on an idle one."""
-
-    def __init__(self) -> None:
-        self.lines = 0
-
-    def _trace(self, frame: FrameType, event: str, arg: object) -> Callable[..., Any]:
-        if event == "line":
-            self.lines += 1
-        return self._trace
-
-    def wrap(self, function: Callable[..., Any]) -> Callable[..., Any]:
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            previous = sys.gettrace()
-            sys.settrace(self._trace)
-            try:
-                return function(*args, **kwargs)
-            finally:
-                sys.settrace(previous)
-
-        return counted
-
-
 @pytest.fixture(scope="module")
 def pair_files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """200 XDIS91/XBIN01 pairs; the tests take the first 100 or all 200."""
@@ -267,7 +244,7 @@ def test_validate_pairing_twice_the_files_is_at_most_2_5x_the_work(
 
     work = []
     for count in (100, 200):
-        counter = _LineCounter()
+        counter = LineCounter()
         monkeypatch.setattr(link, "link_reports", counter.wrap(link.link_reports))
         parses = _counting_parses(monkeypatch)
         reports = dispatch.validate_many(pair_files[: 2 * count], jobs=1)
@@ -293,7 +270,7 @@ def test_convert_pairing_twice_the_files_is_at_most_2_5x_the_work(
     lookup = registry_lookup(demo_registry())
     work = []
     for count in (100, 200):
-        counter = _LineCounter()
+        counter = LineCounter()
         monkeypatch.setattr(service, "pair_attachments", counter.wrap(pair_attachments))
         parses = _counting_parses(monkeypatch)
         inputs = [(str(p), p.read_bytes()) for p in pair_files[: 2 * count]]

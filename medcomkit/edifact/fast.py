@@ -8,7 +8,7 @@ reports only the warnings it can place itself (EAN check digits, CPR, text block
 nine FTX — a long letter of short lines has them, and the full path costs ten times as much on
 one of 31,000 characters) and is deliberately narrower
 than the full validation: anything it does not recognise, or any other rule that could fire, sends
-the message to the full path, which finds and locates every issue. ``tests/test_edifact.py``
+the message to the full path, which finds and locates every issue. ``tests/edifact/test_edifact.py``
 holds the two to that contract: the same issues, or no answer.
 """
 

@@ -70,7 +70,7 @@ TESTS = Path(__file__).resolve().parent
 if str(TESTS) not in sys.path:
     sys.path.insert(0, str(TESTS))
 
-from support import OFFICIAL_XSD, REFERENCE  # noqa: E402
+from support import OFFICIAL_XSD, REFERENCE, record_or_compare  # noqa: E402
 
 import medcomkit  # noqa: E402
 
@@ -754,15 +754,7 @@ def main(argv: list[str]) -> int:
                 return 0
         print(f"no item named {wanted!r}", file=sys.stderr)
         return 2
-    digests = dict(current_digests())
-    if "--write" in argv:
-        DIGESTS.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        print(f"wrote {len(digests)} digests to {DIGESTS}")
-        return 0
-    stored = json.loads(DIGESTS.read_text(encoding="utf-8"))
-    changed = sorted(k for k in stored.keys() | digests.keys() if stored.get(k) != digests.get(k))
-    print("\n".join(changed) or f"all {len(digests)} outputs as recorded")
-    return 1 if changed else 0
+    return record_or_compare(dict(current_digests()), DIGESTS, argv, "outputs")
 
 
 if __name__ == "__main__":

@@ -179,3 +179,16 @@ class LineCounter:
                 sys.settrace(previous)
 
         return counted
+
+
+def record_or_compare(digests: Mapping[str, str], stored_at: Path, argv: list[str], noun: str) -> int:
+    """A snapshot script's end: ``--write`` records ``digests`` in ``stored_at``; otherwise the names
+    whose digest differs from the recorded one are printed, and the exit status says whether any did."""
+    if "--write" in argv:
+        stored_at.write_text(json.dumps(digests, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        print(f"wrote {len(digests)} digests to {stored_at}")
+        return 0
+    stored = json.loads(stored_at.read_text(encoding="utf-8"))
+    changed = sorted(k for k in stored.keys() | digests.keys() if stored.get(k) != digests.get(k))
+    print("\n".join(changed) or f"all {len(digests)} {noun} as recorded")
+    return 1 if changed else 0

@@ -15,17 +15,17 @@ from typing import TYPE_CHECKING
 from ..core.lazy import lazy_names
 
 if TYPE_CHECKING:
-    from .check import validate_envelope
     from .envelope import build_envelope, read_envelope, unwrap, wrap
     from .files import unwrap_file, wrap_file
     from .mailbox import BOXES, Box, Mailbox, MailItem, is_message_name, write_atomic
     from .model import EndPoint, MetaInformation, VansEnvelope, VansReceipt
     from .payload import PayloadInfo, describe_payload
+    from .validate import validate_envelope
 
 # Imported on first use: the dispatcher imports this package to sniff for an envelope (vans.codec),
 # which must not cost the mailbox, the envelope checks and the neutral model.
 _LAZY: dict[str, str] = {
-    "validate_envelope": ".check",
+    "validate_envelope": ".validate",
     "build_envelope": ".envelope",
     "read_envelope": ".envelope",
     "unwrap": ".envelope",

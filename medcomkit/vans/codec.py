@@ -24,7 +24,7 @@ def _sniff(probe: Probe) -> Kind | None:
 
 
 def _validate(probe: Probe) -> tuple[Kind, list[Issue]]:
-    from .check import validate_envelope  # the envelope, then the message inside it
+    from .validate import validate_envelope  # the envelope, then the message inside it
 
     document = probe.document()
     assert document is not None  # sniffed as an envelope

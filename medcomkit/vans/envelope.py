@@ -26,9 +26,9 @@ from ..core.source import Source, read_source
 from ..core.xml import MAX_DOCUMENT_BYTES, parse_xml
 from ..core.xmltree import COPENHAGEN, checked_text
 from . import rules as r
-from .check import inspect_envelope, q
 from .model import MIME_TAG, VANS_NS, EndPoint, MetaInformation, VansEnvelope
 from .payload import describe_payload
+from .validate import inspect_envelope, q
 
 __all__ = ["build_envelope", "read_envelope", "unwrap", "wrap"]
 

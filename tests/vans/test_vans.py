@@ -38,7 +38,7 @@ from medcomkit.vans import (
     wrap,
     write_atomic,
 )
-from medcomkit.vans.check import inspect_envelope
+from medcomkit.vans.validate import inspect_envelope
 
 VANS_XSD = REFERENCE / "oioxml" / "xsd" / "vansenvelope" / "vans-envelope-1.0.4.xsd"
 VANS_EXAMPLE = REFERENCE / "oioxml" / "examples" / "vansenvelope" / "vansenvelope-example-xdis22.xml"

@@ -205,10 +205,16 @@ _PINNED_UUID = re.compile(rb"(?i)(5eed0000-?0000-?4000-?8000-?)([0-9]{12})")
 _PINNED_LETTER = re.compile(rb"RND([0-9]{11})")
 
 
-def normalise(blob: bytes, folders: dict[str, str]) -> bytes:
-    """Machine paths replaced, pinned ids numbered by first appearance (see the module docstring)."""
+def without_folders(blob: bytes, folders: dict[str, str]) -> bytes:
+    """Machine paths replaced by their labels, the longest first."""
     for path, label in sorted(folders.items(), key=lambda item: -len(item[0])):
         blob = blob.replace(path.encode(), label.encode())
+    return blob
+
+
+def normalise(blob: bytes, folders: dict[str, str]) -> bytes:
+    """Machine paths replaced, pinned ids numbered by first appearance (see the module docstring)."""
+    blob = without_folders(blob, folders)
     for pattern, width in ((_PINNED_UUID, 12), (_PINNED_LETTER, 11)):
         order: dict[bytes, int] = {}
 
@@ -236,8 +242,13 @@ class Capture:
         self.parts: list[bytes] = []
 
     def add(self, label: str, data: bytes | str) -> None:
-        raw = data.encode() if isinstance(data, str) else data
+        # Folders are replaced before the length is taken, so a record does not depend on where
+        # the checkout (and the reference data beside it) happens to be.
+        raw = without_folders(data.encode() if isinstance(data, str) else data, self._folders())
         self.parts.append(f"\n### {label} ({len(raw)})\n".encode() + raw)
+
+    def _folders(self) -> dict[str, str]:
+        return {str(self.folder): "<TMP>", str(REFERENCE): "<REF>", str(REFERENCE.resolve()): "<REF>"}
 
     def add_json(self, label: str, value: Any) -> None:
         self.add(label, json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1, default=str))
@@ -264,8 +275,7 @@ class Capture:
             self.add(f"{label}: {name}", b"(sqlite)" if sqlite else path.read_bytes())
 
     def blob(self) -> bytes:
-        folders = {str(self.folder): "<TMP>", str(REFERENCE): "<REF>", str(REFERENCE.resolve()): "<REF>"}
-        return normalise(b"".join(self.parts), folders)
+        return normalise(b"".join(self.parts), {})
 
 
 Item = Callable[[Capture], None]

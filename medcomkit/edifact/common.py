@@ -88,26 +88,64 @@ def parse_ccyymmddhhmm(value: str) -> datetime | None:
         return None
 
 
-def parse_unb_moment(day: str, clock: str) -> datetime | None:
-    """UNB's YYMMDD and HHMM; years up to 20 are this century, as MedCom's converter reads them."""
+def today() -> date:
+    """Today's date in Denmark: what a two-digit UNB year is read near when the message carries no
+    four-digit date (a receipt). Tests replace it to fix "today"."""
+    return datetime.now(COPENHAGEN).date()
+
+
+def _centuries(yy: int, near: date) -> list[int]:
+    """The years ending in ``yy`` in the centuries around ``near``'s year, nearest first (the
+    earlier on a tie), so the first is within 50 years of it."""
+    base = near.year - near.year % 100 + yy
+    return sorted((base - 100, base, base + 100), key=lambda year: (abs(year - near.year), year))
+
+
+def nearest_century(moment: datetime, near: date) -> datetime:
+    """``moment`` moved by whole centuries to the year nearest ``near``'s (see ``_centuries``);
+    ``moment`` itself when no such day exists (29 February)."""
+    for year in _centuries(moment.year % 100, near):
+        try:
+            return moment.replace(year=year)
+        except ValueError:  # outside 1–9999, or 29 February in a year without it
+            continue
+    return moment
+
+
+def parse_unb_moment(day: str, clock: str, near: date | None = None) -> datetime | None:
+    """UNB's YYMMDD and HHMM, in the century that puts the year nearest ``near`` (today when not
+    given), so within 50 years of it. MedCom's converter instead reads 00–20 as 20xx and 21–99 as
+    19xx, so a message sent in 2026 reads there as sent in 1926."""
     if len(day) != 6 or len(clock) != 4 or not (day + clock).isdigit():
         return None
-    year = int(day[:2])
-    try:
-        return datetime.combine(
-            date(2000 + year if year <= 20 else 1900 + year, int(day[2:4]), int(day[4:6])),
-            time(int(clock[:2]), int(clock[2:])),
-            tzinfo=COPENHAGEN,
-        )
-    except ValueError:
-        return None
+    for year in _centuries(int(day[:2]), near if near is not None else today()):
+        try:
+            return datetime.combine(
+                date(year, int(day[2:4]), int(day[4:6])),
+                time(int(clock[:2]), int(clock[2:])),
+                tzinfo=COPENHAGEN,
+            )
+        except ValueError:  # no such day or time (29 February only in some of the centuries)
+            continue
+    return None
+
+
+def message_date(message: Message) -> date | None:
+    """The first four-digit date the message carries (a DTM of format CCYYMMDDHHMM)."""
+    for found in message.body:
+        if found.tag == "DTM":
+            moment = parse_ccyymmddhhmm(found.get(1, 2))
+            if moment is not None:
+                return moment.date()
+    return None
 
 
 def envelope_of(interchange: Interchange, message: Message) -> Envelope:
     unb = interchange.unb
     if unb is None:
         raise parse_error(message, None, "UNB mangler.", "UNB is missing.")
-    sent = parse_unb_moment(unb.get(4, 1), unb.get(4, 2))
+    # UNB has a two-digit year: its century is the one nearest the message's own date, or today's
+    sent = parse_unb_moment(unb.get(4, 1), unb.get(4, 2), message_date(message))
     if sent is None:
         raise parse_error(
             message, unb, "UNB har ikke en gyldig dato og tid.", "UNB has no valid date and time."

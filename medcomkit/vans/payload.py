@@ -44,6 +44,7 @@ from ..core.lang import Bilingual
 from ..core.xml import parse_xml
 from ..core.xmltree import local_name, parse_datetime
 from ..edifact.codec import is_edifact
+from ..edifact.common import nearest_century
 from ..fhir.codec import FHIR_NS, fhir_kind, json_document, xml_kind
 from ..model.messages import AttachmentMessage, CareMessage, Receipt, ReceiptKind, Referral
 from ..oioxml.namespaces import KIND_BY_LETTER
@@ -295,7 +296,9 @@ def _edifact(payload: bytes) -> PayloadInfo:
     near = (
         message.authorised if not isinstance(message, Receipt) else datetime.now(message.envelope.sent.tzinfo)
     )
-    sent = _nearest_century(message.envelope.sent, near)
+    # UNB's year has two digits; the SentDateTime takes the century nearest the message's own
+    # four-digit date (today's for a receipt), as the EDIFACT reader does
+    sent = nearest_century(message.envelope.sent, near.date())
     label = f"{kind.value} (EDIFACT, {version})"
     return PayloadInfo(
         Family.EDIFACT,
@@ -311,18 +314,3 @@ def _edifact(payload: bytes) -> PayloadInfo:
         message_id=vans_uuid(message.message_id, sender),
         sent=sent,
     )
-
-
-def _nearest_century(sent: datetime, near: datetime) -> datetime:
-    """UNB writes the year in two digits, and the EDIFACT reader takes 21–99 as 19xx, as MedCom's
-    converter does (so 2026 reads as 1926). The envelope's SentDateTime takes the century that puts
-    the year nearest the message's own four-digit date (DTM), or today's for a receipt."""
-    best = sent
-    for year in (sent.year - 100, sent.year + 100):
-        try:
-            moment = sent.replace(year=year)
-        except ValueError:  # outside 1–9999, or 29 February in a year without it
-            continue
-        if abs(year - near.year) < abs(best.year - near.year):
-            best = moment
-    return best

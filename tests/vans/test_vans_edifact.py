@@ -65,7 +65,7 @@ def test_edifact_is_wrapped_with_what_unb_and_unh_say_and_unwrapped_byte_for_byt
     unb = _unb(payload)
     assert envelope.sender.value == unb[1].split(":")[0]
     assert envelope.receiver.value == unb[2].split(":")[0]
-    # UNB's two-digit year 26 is 2026 here, though the reader (as MedCom's converter) says 1926.
+    # UNB's two-digit year 26 is 2026 here, as the reader says (MedCom's converter says 1926).
     day = unb[3].split(":")[0]
     assert envelope.sent.strftime("%y%m%d") == day
     assert envelope.sent.year >= 2000

@@ -36,7 +36,6 @@ from __future__ import annotations
 import importlib
 import sys
 from collections.abc import Callable, Iterable
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -47,12 +46,10 @@ from .core.lang import Bilingual
 from .core.report import ISSUES_OMITTED, OMITTED_TEXT, IssueType, Report, Severity
 from .core.rules import issue_for_error, rule
 from .core.source import Source, read_source
-from .core.workers import default_jobs
+from .core.workers import Workers, default_jobs
 from .core.xml import MAX_DOCUMENT_BYTES, TOO_LARGE
 
 if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
-
     from .model.messages import Message
 
 __all__ = [
@@ -78,7 +75,6 @@ CODECS: tuple[str | Codec, ...] = (
 # Made by the report itself (see medcomkit.report.MAX_ISSUES); registered here for the catalogue.
 rule(ISSUES_OMITTED, Severity.INFORMATION, OMITTED_TEXT.da, OMITTED_TEXT.en, IssueType.TOO_COSTLY)
 
-_FILES_PER_WORKER = 4
 _loaded: dict[str, Codec] = {}
 
 
@@ -260,13 +256,10 @@ def _name(source: Source) -> str | None:
     return None if isinstance(source, bytes | bytearray | memoryview) else str(source)
 
 
-def _context() -> BaseContext:
-    # Forking starts a worker without importing medcomkit again; elsewhere the platform default.
-    import multiprocessing
-    import platform
-
-    linux = platform.system() == "Linux"
-    return multiprocessing.get_context("fork" if linux else None)
+def _check_step(settings: tuple[str | Path | None, int, bool], source: Source) -> _Outcome:
+    """One source validated: a step for :class:`~medcomkit.core.workers.Workers`."""
+    xsd_dir, max_bytes, pairing = settings
+    return _check(source, xsd_dir, max_bytes, pairing)
 
 
 def validate_many(
@@ -292,20 +285,11 @@ def validate_many(
     source's name, in input order, and left out of the reports. ``"-"`` is standard input.
     """
     items = list(sources)
-    # A process is worth starting for a few files at least; fewer are quicker checked here.
-    workers = min(jobs or default_jobs(), max(1, len(items) // _FILES_PER_WORKER))
-    if any(isinstance(s, str) and s == "-" for s in items):  # standard input is read by this process
-        workers = 1
+    stdin = any(isinstance(s, str) and s == "-" for s in items)  # read by this process only
     # A letter and its attachments are two files: a single file has nothing to be paired with.
-    check = partial(_check, xsd_dir=xsd_dir, max_bytes=max_bytes, pairing=pairing and len(items) > 1)
-    if workers <= 1:
-        outcomes = [check(item) for item in items]
-    else:
-        from concurrent.futures import ProcessPoolExecutor  # only now: it takes a while to import
-
-        chunk = max(1, len(items) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
-            outcomes = list(pool.map(check, items, chunksize=chunk))
+    settings = (xsd_dir, max_bytes, pairing and len(items) > 1)
+    with Workers(settings, jobs=1 if stdin else jobs, inputs=len(items)) as workers:
+        outcomes = workers.map(_check_step, items)
     read = [o for o in outcomes if o.report is not None]
     reports = [o.report for o in read if o.report is not None]
     for row in sorted({o.row for o in read if o.facts is not None and o.row is not None}):
